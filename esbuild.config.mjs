@@ -1,0 +1,54 @@
+// Builds two bundles from one source tree:
+//   main.js     the Obsidian plugin (CommonJS; obsidian, electron and CodeMirror are provided by the app)
+//   dist/cli.js the headless `scholia` command for Node
+import esbuild from "esbuild";
+import { builtinModules } from "node:module";
+
+const production = process.argv[2] === "production";
+const banner = "/* Scholia — answers that cite the exact page or timestamp. Bundled; see the repository for sources. */";
+
+const plugin = {
+  banner: { js: banner },
+  entryPoints: ["main.ts"],
+  bundle: true,
+  external: [
+    "obsidian",
+    "electron",
+    "@codemirror/autocomplete", "@codemirror/collab", "@codemirror/commands", "@codemirror/language",
+    "@codemirror/lint", "@codemirror/search", "@codemirror/state", "@codemirror/view",
+    "@lezer/common", "@lezer/highlight", "@lezer/lr",
+    ...builtinModules, ...builtinModules.map((m) => `node:${m}`),
+  ],
+  format: "cjs",
+  target: "es2022",
+  platform: "browser",
+  logLevel: "info",
+  sourcemap: production ? false : "inline",
+  treeShaking: true,
+  outfile: "main.js",
+  loader: { ".wasm": "binary" },
+  minify: production,
+};
+
+const cli = {
+  banner: { js: "#!/usr/bin/env node\n" + banner },
+  entryPoints: ["src/cli/main.ts"],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  outfile: "dist/cli.js",
+  // Native and heavy packages stay in node_modules and load at run time.
+  external: ["@huggingface/transformers", "onnxruntime-node", "pdfjs-dist", "sharp"],
+  logLevel: "info",
+  sourcemap: false,
+};
+
+if (production) {
+  await esbuild.build(plugin);
+  await esbuild.build(cli);
+} else {
+  const ctx = await esbuild.context(plugin);
+  await esbuild.build(cli);
+  await ctx.watch();
+}

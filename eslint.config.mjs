@@ -1,0 +1,31 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import obsidianmd from "eslint-plugin-obsidianmd";
+
+export default defineConfig([
+  globalIgnores(["node_modules", "main.js", "dist", "demo-vault", "artifacts", "bench", "scripts/**/*.mjs", "*.mjs"]),
+  ...obsidianmd.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    // TypeScript checks names itself; ESLint's no-undef does not know DOM, Node and worker globals.
+    files: ["**/*.ts"],
+    rules: { "no-undef": "off" },
+  },
+  {
+    // The core and the CLI run in Node and in workers, not in an Obsidian window.
+    files: ["src/core/**/*.ts", "src/cli/**/*.ts", "tests/**/*.ts", "scripts/**/*.ts"],
+    rules: {
+      "obsidianmd/no-nodejs-modules": "off",
+      "obsidianmd/prefer-window-timers": "off",
+      "obsidianmd/no-global-this": "off",
+      "obsidianmd/prefer-create-el": "off",
+      "import/no-nodejs-modules": "off",
+    },
+  },
+]);

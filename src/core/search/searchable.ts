@@ -1,0 +1,21 @@
+// What retrieval needs from the index store. The store implements it; the retriever consumes it.
+import type { Chunk, SearchFilter } from "../types";
+
+export interface ScoredChunk {
+  /** The store's internal ordinal for the chunk. */
+  ordinal: number;
+  score: number;
+}
+
+export interface SearchableIndex {
+  /** The embedding model id the vectors were built with, or null for a keyword-only index. */
+  readonly modelId: string | null;
+  readonly chunkCount: number;
+  getChunk(ordinal: number): Chunk;
+  /** Tags of the file a chunk comes from (frontmatter and inline), for tag filters. */
+  getFileTags(path: string): string[];
+  /** BM25 over chunk text, title and headings. */
+  keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[];
+  /** Cosine similarity against the stored vectors; empty when the index has none. */
+  vectorSearch(query: Float32Array, k: number, filter?: SearchFilter): ScoredChunk[];
+}
