@@ -3,6 +3,7 @@
 //   dist/cli.js the headless `scholia` command for Node
 import esbuild from "esbuild";
 import { builtinModules } from "node:module";
+import { existsSync } from "node:fs";
 
 const production = process.argv[2] === "production";
 const banner = "/* Scholia — answers that cite the exact page or timestamp. Bundled; see the repository for sources. */";
@@ -44,11 +45,19 @@ const cli = {
   sourcemap: false,
 };
 
+// Project tools (demo vault, evaluation, benchmarks) are TypeScript too; they run from dist/.
+const tools = [
+  ["scripts/make-demo-vault.ts", "dist/make-demo-vault.js"],
+  ["scripts/eval.ts", "dist/eval.js"],
+  ["bench/run.ts", "dist/bench.js"],
+]
+  .filter(([entry]) => existsSync(entry))
+  .map(([entry, outfile]) => ({ ...cli, banner: { js: banner }, entryPoints: [entry], outfile }));
+
 if (production) {
-  await esbuild.build(plugin);
-  await esbuild.build(cli);
+  await Promise.all([esbuild.build(plugin), esbuild.build(cli), ...tools.map((t) => esbuild.build(t))]);
 } else {
   const ctx = await esbuild.context(plugin);
-  await esbuild.build(cli);
+  await Promise.all([esbuild.build(cli), ...tools.map((t) => esbuild.build(t))]);
   await ctx.watch();
 }
