@@ -7,6 +7,14 @@ export interface ScoredChunk {
   score: number;
 }
 
+/** What the retriever needs to know about a file to notice that a query names it. */
+export interface SearchableFile {
+  path: string;
+  title?: string;
+  /** Files without chunks (skipped, failed) are ignored. */
+  chunks?: number;
+}
+
 export interface SearchableIndex {
   /** The embedding model id the vectors were built with, or null for a keyword-only index. */
   readonly modelId: string | null;
@@ -18,4 +26,7 @@ export interface SearchableIndex {
   keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[];
   /** Cosine similarity against the stored vectors; empty when the index has none. */
   vectorSearch(query: Float32Array, k: number, filter?: SearchFilter): ScoredChunk[];
+  /** Optional: the indexed files, so a query that names a paper ("AlexNet", "the ResNet paper")
+   *  can favour it even when only its file name says so. */
+  listFiles?(): SearchableFile[];
 }

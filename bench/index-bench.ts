@@ -1,0 +1,316 @@
+// Index store figures on synthetic chunks (384-dim normalized vectors around 2 000 topic centroids,
+// so neighbours are meaningful, plus Zipf-distributed synthetic text):
+//   query_p95_ms        vector search p95 at 10k, 100k and 1M chunks (keyword p95 at 10k and 100k too)
+//   bytes_per_chunk     all index files on disk ÷ chunks (100k); vector_bytes_per_chunk: vectors only
+//   load_ms_100k        ScholiaIndex.open of the 100k index in a fresh Node process (checksums included)
+//   rss_mb_100k         that process's RSS after the load and a vector query
+//   recall@10           int8 search vs exact float search, without and with the exact re-score
+// Benchmarks measure; they do not assert.   npm run build && node dist/bench.js
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NodeIndexStorage } from "../src/cli/node-index-storage";
+import { ScholiaIndex } from "../src/core/index/scholia-index";
+import { VectorMatrix } from "../src/core/index/vector-matrix";
+import { TopK } from "../src/core/index/top-k";
+import type { Chunk } from "../src/core/types";
+
+const DIMS = 384;
+const CENTROIDS = 2000;
+const CHUNKS_PER_FILE = 50;
+const WORDS_PER_CHUNK = 110;
+
+export interface IndexBenchResult {
+  query_p95_ms: { "10k": number; "100k": number; "1M": number };
+  keyword_p95_ms: { "10k": number; "100k": number };
+  bytes_per_chunk: number;
+  vector_bytes_per_chunk: number;
+  load_ms_100k: number;
+  rss_mb_100k: number;
+  /** First keyword query after a load: the keyword index is parsed lazily. */
+  keyword_first_query_ms_100k: number;
+  build_s_100k: number;
+  save_ms_100k: number;
+  recall_at_10: { int8: number; int8_rescored: number; float_rescored: number };
+  /** How load_ms/rss were measured: "child process" or "in process" when esbuild is unavailable. */
+  load_measured: string;
+}
+
+/** Deterministic PRNG (mulberry32) so runs are comparable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+}
+
+function normalize(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+class VectorSource {
+  private readonly r = rng(7);
+  readonly centroids: Float32Array[] = [];
+  constructor() {
+    for (let c = 0; c < CENTROIDS; c++) {
+      const v = new Float32Array(DIMS);
+      for (let i = 0; i < DIMS; i++) v[i] = gaussian(this.r);
+      this.centroids.push(normalize(v));
+    }
+  }
+  /** A vector near a random centroid (cosine to it ≈ 0.7, like passages on one topic). */
+  next(spread = 1.0): Float32Array {
+    const c = this.centroids[Math.floor(this.r() * CENTROIDS)];
+    const v = new Float32Array(DIMS);
+    const noise = spread / Math.sqrt(DIMS);
+    for (let i = 0; i < DIMS; i++) v[i] = c[i] + gaussian(this.r) * noise;
+    return normalize(v);
+  }
+}
+
+class TextSource {
+  private readonly r = rng(11);
+  private readonly vocab: string[] = [];
+  private readonly cdf: Float64Array;
+  constructor(size = 30_000) {
+    const syll = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "xi", "ze", "po", "sa", "de", "gu", "fi", "ba", "tor", "len", "mar"];
+    for (let i = 0; i < size; i++) {
+      let w = "";
+      let x = i + 7;
+      do {
+        w += syll[x % syll.length];
+        x = Math.floor(x / syll.length);
+      } while (x > 0);
+      this.vocab.push(w);
+    }
+    this.cdf = new Float64Array(size);
+    let s = 0;
+    for (let i = 0; i < size; i++) this.cdf[i] = s += 1 / (i + 1);
+    for (let i = 0; i < size; i++) this.cdf[i] /= s;
+  }
+  word(): string {
+    const u = this.r();
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.vocab[lo];
+  }
+  passage(n = WORDS_PER_CHUNK): string {
+    const words: string[] = [];
+    for (let i = 0; i < n; i++) words.push(this.word());
+    if (this.r() < 0.2) words.push(`${(this.r() * 100).toFixed(4)}`);
+    return words.join(" ");
+  }
+}
+
+function p95(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return round(s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]);
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+async function buildIndex(dir: string, count: number, vectors: VectorSource, texts: TextSource): Promise<{ index: ScholiaIndex; buildS: number; saveMs: number }> {
+  const { index } = await ScholiaIndex.open(new NodeIndexStorage(dir), { model: "bench/random-384", rebuild: true });
+  const t0 = performance.now();
+  for (let f = 0; f * CHUNKS_PER_FILE < count; f++) {
+    const path = `Folder${f % 20}/file${f}.md`;
+    const n = Math.min(CHUNKS_PER_FILE, count - f * CHUNKS_PER_FILE);
+    const chunks: Chunk[] = [];
+    const vecs: Float32Array[] = [];
+    for (let j = 0; j < n; j++) {
+      chunks.push({ id: `${path}#${j}`, path, kind: "markdown", text: texts.passage(), headings: [`Section ${j % 7}`], line: j * 10 });
+      vecs.push(vectors.next());
+    }
+    index.putDocument({ path, size: 1000, mtime: 1, hash: `h${f}` }, { path, kind: "markdown", title: `File ${f}`, chunks, tags: [`t${f % 10}`] }, vecs);
+  }
+  const buildS = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  await index.save();
+  return { index, buildS, saveMs: performance.now() - t1 };
+}
+
+function vectorP95(search: (q: Float32Array) => unknown, vectors: VectorSource, n: number): number {
+  for (let i = 0; i < 10; i++) search(vectors.next());
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const q = vectors.next();
+    samples.push(time(() => search(q)));
+  }
+  return p95(samples);
+}
+
+function keywordP95(index: ScholiaIndex, texts: TextSource, n: number): number {
+  for (let i = 0; i < 5; i++) index.keywordSearch(texts.passage(4), 10);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const q = texts.passage(3 + (i % 4));
+    samples.push(time(() => index.keywordSearch(q, 10)));
+  }
+  return p95(samples);
+}
+
+/** recall@10 of the int8 store against exact float search, on the same 100k vectors. */
+function recall(vectors: VectorSource, count: number, queries: number): IndexBenchResult["recall_at_10"] {
+  const floats: Float32Array[] = [];
+  const m = new VectorMatrix(DIMS);
+  for (let i = 0; i < count; i++) {
+    const v = vectors.next();
+    floats.push(v);
+    m.append(v);
+  }
+  const sums = { int8: 0, int8_rescored: 0, float_rescored: 0 };
+  for (let qi = 0; qi < queries; qi++) {
+    const q = vectors.next(1.2);
+    const exact = new TopK(10);
+    const dots = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      let s = 0;
+      const v = floats[i];
+      for (let d = 0; d < DIMS; d++) s += q[d] * v[d];
+      dots[i] = s;
+      exact.push(i, s);
+    }
+    const truth = new Set(exact.sorted().map((h) => h.id));
+    const hit = (rows: number[]) => rows.filter((r) => truth.has(r)).length / 10;
+    sums.int8 += hit(m.search(q, 10, undefined, false).map((h) => h.row));
+    const rescored = m.search(q, 10);
+    sums.int8_rescored += hit(rescored.map((h) => h.row));
+    // What a float copy of every vector (4 bytes a dimension) would buy over dequantized int8.
+    const fl = new TopK(10);
+    for (const h of m.search(q, 40, undefined, false)) fl.push(h.row, dots[h.row]);
+    sums.float_rescored += hit(fl.sorted().map((h) => h.id));
+  }
+  return { int8: round(sums.int8 / queries, 3), int8_rescored: round(sums.int8_rescored / queries, 3), float_rescored: round(sums.float_rescored / queries, 3) };
+}
+
+/** Loads the saved index in a fresh Node process so load time and RSS are not flattered or
+ *  inflated by this process's warm JIT and build garbage. Needs esbuild (a devDependency). */
+function loadInChild(dir: string, work: string): { load_ms: number; rss_mb: number; kw_first_ms: number } | null {
+  let esbuild: { buildSync: (o: Record<string, unknown>) => unknown };
+  try {
+    esbuild = createRequire(join(process.cwd(), "package.json"))("esbuild") as typeof esbuild;
+  } catch {
+    return null;
+  }
+  const root = process.cwd();
+  const entry = join(work, "load-probe.ts");
+  writeFileSync(
+    entry,
+    `import { NodeIndexStorage } from ${JSON.stringify(join(root, "src/cli/node-index-storage"))};
+import { ScholiaIndex } from ${JSON.stringify(join(root, "src/core/index/scholia-index"))};
+(async () => {
+  const t0 = performance.now();
+  const { index, notice } = await ScholiaIndex.open(new NodeIndexStorage(${JSON.stringify(dir)}));
+  const load_ms = performance.now() - t0;
+  if (notice || index.chunkCount === 0) throw new Error("load failed: " + notice);
+  const q = new Float32Array(index.dims); q[0] = 1;
+  index.vectorSearch(q, 10);
+  const rss_mb = process.memoryUsage().rss / 1048576;
+  const t1 = performance.now();
+  index.keywordSearch("kalo mine", 10);
+  const kw_first_ms = performance.now() - t1;
+  console.log(JSON.stringify({ load_ms, rss_mb, kw_first_ms }));
+})();`,
+  );
+  const out = join(work, "load-probe.cjs");
+  try {
+    esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: out, logLevel: "silent" });
+  } catch {
+    return null;
+  }
+  const runs: { load_ms: number; rss_mb: number; kw_first_ms: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = spawnSync(process.execPath, [out], { encoding: "utf8" });
+    if (r.status !== 0) return null;
+    runs.push(JSON.parse(r.stdout.trim()) as { load_ms: number; rss_mb: number; kw_first_ms: number });
+  }
+  // Median of five: the first run may pay for a cold page cache, later ones do not.
+  const med = (f: (x: (typeof runs)[number]) => number) => runs.map(f).sort((a, b) => a - b)[2];
+  return { load_ms: med((r) => r.load_ms), rss_mb: med((r) => r.rss_mb), kw_first_ms: med((r) => r.kw_first_ms) };
+}
+
+export async function runIndexBench(log: (line: string) => void = (l) => console.log(l)): Promise<IndexBenchResult> {
+  const work = mkdtempSync(join(tmpdir(), "scholia-index-bench-"));
+  try {
+    const vectors = new VectorSource();
+    const texts = new TextSource();
+
+    log("index bench: 10k chunks");
+    const small = await buildIndex(join(work, "10k"), 10_000, vectors, texts);
+    const q10k = vectorP95((q) => small.index.vectorSearch(q, 10), vectors, 200);
+    const kw10k = keywordP95(small.index, texts, 200);
+
+    log("index bench: 100k chunks");
+    const dir100k = join(work, "100k");
+    const big = await buildIndex(dir100k, 100_000, vectors, texts);
+    const q100k = vectorP95((q) => big.index.vectorSearch(q, 10), vectors, 200);
+    const kw100k = keywordP95(big.index, texts, 200);
+    const files = readdirSync(dir100k);
+    const size = (pred: (n: string) => boolean) => files.filter(pred).reduce((s, n) => s + statSync(join(dir100k, n)).size, 0);
+    const bytesPerChunk = size(() => true) / 100_000;
+    const vectorBytesPerChunk = size((n) => n.startsWith("vectors-")) / 100_000;
+
+    let load = loadInChild(dir100k, work);
+    let loadMeasured = "child process";
+    if (!load) {
+      loadMeasured = "in process";
+      const t0 = performance.now();
+      const { index } = await ScholiaIndex.open(new NodeIndexStorage(dir100k));
+      const loadMs = performance.now() - t0;
+      const rss = process.memoryUsage().rss / 1048576;
+      load = { load_ms: loadMs, rss_mb: rss, kw_first_ms: time(() => index.keywordSearch("kalo mine", 10)) };
+    }
+
+    log("index bench: 1M vectors");
+    const million = new VectorMatrix(DIMS);
+    for (let i = 0; i < 1_000_000; i++) million.append(vectors.next());
+    const q1m = vectorP95((q) => million.search(q, 10), vectors, 50);
+
+    log("index bench: recall");
+    const rec = recall(vectors, 100_000, 50);
+
+    return {
+      query_p95_ms: { "10k": q10k, "100k": q100k, "1M": q1m },
+      keyword_p95_ms: { "10k": kw10k, "100k": kw100k },
+      bytes_per_chunk: Math.round(bytesPerChunk),
+      vector_bytes_per_chunk: Math.round(vectorBytesPerChunk),
+      load_ms_100k: round(load.load_ms, 1),
+      rss_mb_100k: round(load.rss_mb, 1),
+      keyword_first_query_ms_100k: round(load.kw_first_ms, 1),
+      build_s_100k: round(big.buildS, 1),
+      save_ms_100k: round(big.saveMs, 0),
+      recall_at_10: rec,
+      load_measured: loadMeasured,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,208 @@
+// A fast path for BERT-style WordPiece tokenizers (MiniLM, bge, e5, static word-vector models), which
+// writes padded int64 id/mask/type arrays for a whole batch directly. The general tokenizer in
+// transformers.js builds strings, arrays and objects per token and spends longer than a small model's
+// inference; indexing a vault tokenizes every chunk once, so this is on the critical path.
+//
+// It reproduces transformers.js's BertNormalizer + BertPreTokenizer + WordPiece exactly (the tests
+// compare both on random text) with one deliberate difference: a text longer than the limit keeps its
+// final [SEP], as the Python tokenizers the models were trained with do, where transformers.js cuts it.
+// Texts containing a special token's literal spelling (e.g. "[SEP]") are left to the library.
+
+interface TokenizerJson {
+  normalizer?: { type?: string; clean_text?: boolean; handle_chinese_chars?: boolean; strip_accents?: boolean | null; lowercase?: boolean } | null;
+  pre_tokenizer?: { type?: string } | null;
+  post_processor?: {
+    type?: string;
+    single?: ({ SpecialToken?: { id: string; type_id?: number } } | { Sequence?: { id: string; type_id?: number } })[];
+    special_tokens?: Record<string, { ids: number[] }>;
+    cls?: [string, number];
+    sep?: [string, number];
+  } | null;
+  added_tokens?: { content: string }[];
+  model?: { type?: string; vocab?: Record<string, number>; unk_token?: string; continuing_subword_prefix?: string; max_input_chars_per_word?: number };
+}
+
+export interface EncodedBatch {
+  /** Row-major [batch, seq]. */
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  tokenTypeIds: BigInt64Array;
+  batch: number;
+  seq: number;
+}
+
+const PUNCT = "\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E";
+const WORDS = new RegExp(`[^\\s${PUNCT}]+|[${PUNCT}]`, "gu");
+const CONTROL = /[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
+const WHITESPACE = /\s/g;
+// transformers.js tests UTF-16 units, so only the BMP CJK blocks are padded with spaces.
+const CJK = /([\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF])/g;
+const ASCII = /^[\x20-\x7E]*$/;
+const ACCENTS = /\p{Mn}/gu;
+const WORD_CACHE_LIMIT = 200_000;
+
+export class FastWordPiece {
+  private readonly cache = new Map<string, readonly number[]>();
+
+  private constructor(
+    private readonly vocab: Map<string, number>,
+    private readonly unkId: number,
+    private readonly prefix: string,
+    private readonly maxWordChars: number,
+    private readonly normalizer: NonNullable<TokenizerJson["normalizer"]> | null,
+    private readonly head: { ids: number[]; types: number[] },
+    private readonly tail: { ids: number[]; types: number[] },
+    private readonly sequenceType: number,
+    private readonly padId: number,
+    private readonly specials: string[],
+  ) {}
+
+  /** A fast tokenizer for this tokenizer.json, or null when it is not a configuration this handles. */
+  static fromJson(json: unknown, padId: number): FastWordPiece | null {
+    const t = json as TokenizerJson | null;
+    const model = t?.model;
+    if (!t || model?.type !== "WordPiece" || !model.vocab || !model.unk_token) return null;
+    if (t.normalizer && t.normalizer.type !== "BertNormalizer") return null;
+    if (t.pre_tokenizer?.type !== "BertPreTokenizer") return null;
+    const vocab = new Map(Object.entries(model.vocab));
+    const unkId = vocab.get(model.unk_token);
+    if (unkId === undefined) return null;
+    const head = { ids: [] as number[], types: [] as number[] };
+    const tail = { ids: [] as number[], types: [] as number[] };
+    let sequenceType = 0;
+    const post = t.post_processor;
+    if (post?.type === "TemplateProcessing" && post.single) {
+      let seen = false;
+      for (const item of post.single) {
+        if ("Sequence" in item && item.Sequence) {
+          if (seen || item.Sequence.id !== "A") return null;
+          seen = true;
+          sequenceType = item.Sequence.type_id ?? 0;
+        } else if ("SpecialToken" in item && item.SpecialToken) {
+          const ids = post.special_tokens?.[item.SpecialToken.id]?.ids;
+          if (!ids) return null;
+          const side = seen ? tail : head;
+          side.ids.push(...ids);
+          side.types.push(...ids.map(() => item.SpecialToken!.type_id ?? 0));
+        } else return null;
+      }
+      if (!seen) return null;
+    } else if (post?.type === "BertProcessing" && post.cls && post.sep) {
+      head.ids.push(post.cls[1]);
+      head.types.push(0);
+      tail.ids.push(post.sep[1]);
+      tail.types.push(0);
+    } else if (post) {
+      return null;
+    }
+    const specials = (t.added_tokens ?? []).map((a) => a.content).filter((c) => c.length > 0);
+    return new FastWordPiece(
+      vocab,
+      unkId,
+      model.continuing_subword_prefix ?? "##",
+      model.max_input_chars_per_word ?? 100,
+      t.normalizer ?? null,
+      head,
+      tail,
+      sequenceType,
+      padId,
+      specials,
+    );
+  }
+
+  /** False when a text must go through the library tokenizer (it spells out a special token). */
+  canEncode(text: string): boolean {
+    for (const s of this.specials) if (text.includes(s)) return false;
+    return true;
+  }
+
+  normalize(text: string): string {
+    const n = this.normalizer;
+    if (!n) return text;
+    if (n.clean_text) text = text.replace(CONTROL, "").replace(WHITESPACE, " ");
+    if (n.handle_chinese_chars) text = text.replace(CJK, " $1 ");
+    const ascii = ASCII.test(text);
+    if (n.lowercase) {
+      text = text.toLowerCase();
+      if (n.strip_accents !== false && !ascii) text = text.normalize("NFD").replace(ACCENTS, "");
+    } else if (n.strip_accents && !ascii) {
+      text = text.normalize("NFD").replace(ACCENTS, "");
+    }
+    return text;
+  }
+
+  /** Token ids of one text without special tokens. */
+  encodeText(text: string): number[] {
+    const words = this.normalize(text).trim().match(WORDS);
+    const out: number[] = [];
+    if (!words) return out;
+    for (const word of words) {
+      let ids = this.cache.get(word);
+      if (!ids) {
+        ids = this.wordPiece(word);
+        if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
+        this.cache.set(word, ids);
+      }
+      for (const id of ids) out.push(id);
+    }
+    return out;
+  }
+
+  private wordPiece(word: string): readonly number[] {
+    if (word.length > this.maxWordChars && Array.from(word).length > this.maxWordChars) return [this.unkId];
+    const whole = this.vocab.get(word);
+    if (whole !== undefined) return [whole];
+    const chars = Array.from(word);
+    const ids: number[] = [];
+    let start = 0;
+    while (start < chars.length) {
+      let end = chars.length;
+      let found: number | undefined;
+      while (start < end) {
+        const piece = (start > 0 ? this.prefix : "") + chars.slice(start, end).join("");
+        found = this.vocab.get(piece);
+        if (found !== undefined) break;
+        end--;
+      }
+      if (found === undefined) return [this.unkId];
+      ids.push(found);
+      start = end;
+    }
+    return ids;
+  }
+
+  /** Encodes, truncates to `maxLength` tokens (special tokens included) and right-pads a batch. */
+  encodeBatch(texts: readonly string[], maxLength: number): EncodedBatch {
+    const room = Math.max(0, maxLength - this.head.ids.length - this.tail.ids.length);
+    const rows = texts.map((t) => {
+      const ids = this.encodeText(t);
+      return ids.length > room ? ids.slice(0, room) : ids;
+    });
+    const extra = this.head.ids.length + this.tail.ids.length;
+    const seq = Math.max(1, ...rows.map((r) => r.length + extra));
+    const batch = texts.length;
+    const inputIds = new BigInt64Array(batch * seq).fill(BigInt(this.padId));
+    const attentionMask = new BigInt64Array(batch * seq);
+    const tokenTypeIds = new BigInt64Array(batch * seq);
+    const seqType = BigInt(this.sequenceType);
+    rows.forEach((row, b) => {
+      let p = b * seq;
+      for (let i = 0; i < this.head.ids.length; i++, p++) {
+        inputIds[p] = BigInt(this.head.ids[i]);
+        tokenTypeIds[p] = BigInt(this.head.types[i]);
+        attentionMask[p] = 1n;
+      }
+      for (const id of row) {
+        inputIds[p] = BigInt(id);
+        tokenTypeIds[p] = seqType;
+        attentionMask[p++] = 1n;
+      }
+      for (let i = 0; i < this.tail.ids.length; i++, p++) {
+        inputIds[p] = BigInt(this.tail.ids[i]);
+        tokenTypeIds[p] = BigInt(this.tail.types[i]);
+        attentionMask[p] = 1n;
+      }
+    });
+    return { inputIds, attentionMask, tokenTypeIds, batch, seq };
+  }
+}

@@ -1,0 +1,383 @@
+// Local embeddings with transformers.js: any feature-extraction model from the Hugging Face hub or a
+// folder in the transformers.js layout. Tokenizes, runs the ONNX session in length-sorted batches,
+// pools and normalizes straight from the output buffer. The library is imported lazily so merely
+// importing this module costs nothing (and a bundle can swap in its own instance, e.g. the web build).
+import type { Embedder } from "./embedder";
+import { DEFAULT_BATCH_SIZE, planBatches } from "./batching";
+import { FastWordPiece } from "./fast-wordpiece";
+import { describeLoadError, missingFile } from "./load-error";
+import { modelProfile, type Pooling } from "./models";
+import { poolAndNormalize } from "./pooling";
+
+type TransformersModule = typeof import("@huggingface/transformers");
+
+export type ModelDtype = "q8" | "fp32" | "fp16" | "int8" | "uint8" | "q4" | "bnb4" | "q4f16";
+
+export interface DownloadProgress {
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+export interface TransformersEmbedderOptions {
+  /** Hugging Face model id ("Xenova/all-MiniLM-L6-v2") or a local folder path (absolute, or starting
+   *  with ./ or ../) in the transformers.js layout. */
+  model: string;
+  /** Where downloaded models are cached (Node: a folder). Default: transformers.js's own cache. */
+  cacheDir?: string;
+  /** Download from the hub when the model is not cached. Never applies to local folders. Default false. */
+  allowRemote?: boolean;
+  /** Hub mirror, e.g. "https://hf-mirror.com/". Default: huggingface.co. */
+  remoteHost?: string;
+  /** Weights to load. Default "q8" (onnx/model_quantized.onnx), falling back to "fp32" (onnx/model.onnx)
+   *  when the quantized file does not exist. */
+  dtype?: ModelDtype;
+  /** onnxruntime device: "cpu" in Node, "wasm" (or "webgpu") in a browser worker. Default: library default. */
+  device?: string;
+  /** Texts per model call. Default 32. */
+  batchSize?: number;
+  /** Truncate inputs to this many tokens. Default: the model's own limit (tokenizer/config), at most 512. */
+  maxTokens?: number;
+  /** Overrides the pooling the catalogue or the model name implies. */
+  pooling?: Pooling;
+  /** Overrides the query instruction prefix (e.g. bge's). "" disables it. */
+  queryPrefix?: string;
+  documentPrefix?: string;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Supplies the library; defaults to `import("@huggingface/transformers")`. */
+  loadLibrary?: () => Promise<TransformersModule>;
+}
+
+interface TensorLike {
+  data: ArrayLike<number | bigint>;
+  dims: number[];
+  dispose?: () => void;
+}
+
+type Tokenizer = ((texts: string[], options: Record<string, unknown>) => Record<string, TensorLike> & { input_ids: unknown }) & {
+  model_max_length?: number;
+  pad_token_id?: number;
+  padding_side?: string;
+  /** The parsed tokenizer.json (an internal of transformers.js; absent means no fast path). */
+  _tokenizerJSON?: unknown;
+};
+
+type Model = ((inputs: Record<string, unknown>) => Promise<Record<string, TensorLike>>) & {
+  config?: { max_position_embeddings?: number; model_type?: string };
+  sessions?: Record<string, { inputNames?: string[]; outputNames?: string[] }>;
+  dispose?: () => Promise<unknown>;
+};
+
+/** Output names that already hold one vector per text, in order of preference. */
+const POOLED_OUTPUTS = ["sentence_embedding", "embeddings"];
+const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
+const HARD_MAX_TOKENS = 512;
+
+/** True for filesystem paths; anything else is treated as a hub model id (owner/name). */
+export function isLocalModelPath(model: string): boolean {
+  return /^(\/|\.{1,2}[\\/]|~[\\/]|[A-Za-z]:[\\/]|\\\\)/.test(model) || model === "." || model === "..";
+}
+
+/** The id recorded in indexes: the hub id, or a local folder's name, so moving the folder or naming it
+ *  by another relative path does not make an index unusable. */
+export function embedderIdFor(model: string): string {
+  if (!isLocalModelPath(model)) return model;
+  const parts = model.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  return parts.at(-1) ?? model;
+}
+
+function abortError(): Error {
+  return new DOMException("The embedding was cancelled.", "AbortError");
+}
+
+export class TransformersEmbedder implements Embedder {
+  readonly id: string;
+  private readonly opts: TransformersEmbedderOptions;
+  private lib: TransformersModule | null = null;
+  private tokenizer: Tokenizer | null = null;
+  private model: Model | null = null;
+  private loading: Promise<void> | null = null;
+  private _dims = 0;
+  private _dtype: ModelDtype | null = null;
+  private pooling: Pooling = "mean";
+  private maxTokens = HARD_MAX_TOKENS;
+  private outputName = "last_hidden_state";
+  /** Model2Vec graphs take one flat id list plus offsets (EmbeddingBag) instead of a padded matrix. */
+  private flatInputs = false;
+  private fast: FastWordPiece | null = null;
+  private modelInputs: string[] = [];
+  private readonly queryPrefix: string;
+  private readonly documentPrefix: string;
+
+  constructor(options: TransformersEmbedderOptions) {
+    if (!options.model || !options.model.trim()) throw new Error("No embedding model was given.");
+    this.opts = { ...options, model: options.model.trim() };
+    this.id = embedderIdFor(this.opts.model);
+    const profile = modelProfile(this.opts.model);
+    this.pooling = options.pooling ?? profile.pooling ?? "mean";
+    this.queryPrefix = options.queryPrefix ?? profile.queryPrefix ?? "";
+    this.documentPrefix = options.documentPrefix ?? profile.documentPrefix ?? "";
+  }
+
+  get dims(): number {
+    return this._dims;
+  }
+
+  /** The weights actually loaded ("q8" or the fp32 fallback); null before init. */
+  get dtype(): ModelDtype | null {
+    return this._dtype;
+  }
+
+  get batchSize(): number {
+    return Math.max(1, Math.floor(this.opts.batchSize ?? DEFAULT_BATCH_SIZE));
+  }
+
+  init(signal?: AbortSignal): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.load().catch((error: unknown) => {
+        this.loading = null;
+        throw error;
+      });
+    }
+    return signal ? Promise.race([this.loading, rejectOnAbort(signal)]) : this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const { model } = this.opts;
+    const isLocal = isLocalModelPath(model);
+    const allowRemote = !isLocal && (this.opts.allowRemote ?? false);
+    const ctx = { model, isLocal, allowRemote };
+    let lib: TransformersModule;
+    try {
+      lib = await (this.opts.loadLibrary ?? (() => import("@huggingface/transformers")))();
+    } catch (error) {
+      throw new Error(`Could not start the local embedding runtime (transformers.js): ${String(error).split("\n")[0]}.`);
+    }
+    const { env } = lib;
+    // env is global to the library; set it right before each load so embedders with different
+    // settings in one process still each get what they asked for.
+    if (isLocal) env.allowLocalModels = true;
+    env.allowRemoteModels = allowRemote;
+    if (this.opts.remoteHost) env.remoteHost = this.opts.remoteHost;
+    const common: Record<string, unknown> = {
+      local_files_only: !allowRemote,
+      ...(this.opts.cacheDir ? { cache_dir: this.opts.cacheDir } : {}),
+      ...(this.opts.onProgress ? { progress_callback: this.progressCallback() } : {}),
+    };
+
+    if (isLocal) {
+      const problem = await localFolderProblem(model);
+      if (problem) throw new Error(problem);
+    }
+    try {
+      // The config first: when a model is absent it fails with a clear "not found", whereas the
+      // tokenizer loader hides missing files behind a TypeError.
+      common.config = await lib.AutoConfig.from_pretrained(model, common);
+      this.tokenizer = await lib.AutoTokenizer.from_pretrained(model, common);
+    } catch (error) {
+      throw new Error(describeLoadError(error, ctx));
+    }
+    this.model = await this.loadModel(lib, common, ctx);
+    this.lib = lib;
+    this.configureFromModel();
+    try {
+      const [probe] = await this.embedBatch(["dimension probe"]);
+      this._dims = probe.length;
+    } catch (error) {
+      await this.dispose();
+      throw new Error(`The embedding model ${model} loaded but could not embed text: ${String(error instanceof Error ? error.message : error).split("\n")[0]}.`);
+    }
+  }
+
+  private async loadModel(lib: TransformersModule, common: Record<string, unknown>, ctx: { model: string; isLocal: boolean; allowRemote: boolean }): Promise<Model> {
+    const wanted: ModelDtype = this.opts.dtype ?? "q8";
+    const attempts: ModelDtype[] = wanted === "fp32" ? ["fp32"] : [wanted, "fp32"];
+    let lastError: unknown = null;
+    for (const dtype of attempts) {
+      try {
+        const options = { ...common, dtype, ...(this.opts.device ? { device: this.opts.device } : {}) };
+        const loaded = (await lib.AutoModel.from_pretrained(ctx.model, options as never)) as unknown as Model;
+        this._dtype = dtype;
+        return loaded;
+      } catch (error) {
+        lastError = error;
+        // Only a missing weights file justifies trying the next dtype; anything else is the real problem.
+        if (!missingFile(error)?.startsWith("onnx/")) break;
+      }
+    }
+    throw new Error(describeLoadError(lastError, ctx));
+  }
+
+  private progressCallback(): (info: unknown) => void {
+    const report = this.opts.onProgress;
+    return (info: unknown) => {
+      const p = info as { status?: string; file?: string; loaded?: number; total?: number };
+      if (report && p.status === "progress" && p.file) report({ file: p.file, loaded: p.loaded ?? 0, total: p.total ?? 0 });
+    };
+  }
+
+  private configureFromModel(): void {
+    const model = this.model;
+    const session = model?.sessions ? Object.values(model.sessions)[0] : undefined;
+    const inputs = session?.inputNames ?? [];
+    const outputs = session?.outputNames ?? [];
+    this.flatInputs = inputs.includes("offsets");
+    this.modelInputs = inputs;
+    const tok = this.tokenizer;
+    this.fast =
+      !this.flatInputs && tok && (tok.padding_side ?? "right") === "right" && typeof tok.pad_token_id === "number"
+        ? FastWordPiece.fromJson(tok._tokenizerJSON, tok.pad_token_id)
+        : null;
+    const pooled = POOLED_OUTPUTS.find((n) => outputs.includes(n));
+    const token = TOKEN_OUTPUTS.find((n) => outputs.includes(n));
+    if (pooled && (this.flatInputs || this.pooling === "model" || !token)) {
+      this.outputName = pooled;
+      this.pooling = "model";
+    } else {
+      this.outputName = token ?? outputs[0] ?? "last_hidden_state";
+      if (this.pooling === "model") this.pooling = "mean";
+    }
+    const limits = [HARD_MAX_TOKENS];
+    const tokLimit = this.tokenizer?.model_max_length;
+    if (typeof tokLimit === "number" && tokLimit > 0) limits.push(tokLimit);
+    const posLimit = model?.config?.max_position_embeddings;
+    if (!this.flatInputs && typeof posLimit === "number" && posLimit > 0) limits.push(posLimit);
+    if (this.opts.maxTokens && this.opts.maxTokens > 0) limits.push(this.opts.maxTokens);
+    this.maxTokens = Math.min(...limits);
+  }
+
+  async embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    const prefixed = this.documentPrefix ? texts.map((t) => this.documentPrefix + t) : texts;
+    return this.embedMany(prefixed, signal);
+  }
+
+  async embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array> {
+    const [v] = await this.embedMany([this.queryPrefix + text], signal);
+    return v;
+  }
+
+  private async embedMany(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    if (signal?.aborted) throw abortError();
+    await this.init(signal);
+    const out = new Array<Float32Array>(texts.length);
+    for (const batch of planBatches(texts.map((t) => t.length), this.batchSize)) {
+      if (signal?.aborted) throw abortError();
+      const vectors = await this.embedBatch(batch.map((i) => texts[i]));
+      batch.forEach((index, k) => (out[index] = vectors[k]));
+    }
+    return out;
+  }
+
+  private async embedBatch(texts: string[]): Promise<Float32Array[]> {
+    const tokenizer = this.tokenizer;
+    const model = this.model;
+    if (!tokenizer || !model || !this.lib) throw new Error(`The embedding model ${this.opts.model} is not loaded.`);
+    // Empty strings would give an empty sequence, which some graphs reject; a space tokenizes to nothing
+    // but special tokens and embeds like any other text without content.
+    const safe = texts.map((t) => (t.length === 0 ? " " : t));
+    if (this.flatInputs) return this.embedFlat(safe);
+    const inputs = this.tokenize(safe);
+    const outputs = await model(inputs);
+    const hidden = outputs[this.outputName];
+    if (!hidden) throw new Error(`the model has no output named ${this.outputName}`);
+    try {
+      const mask = inputs.attention_mask as TensorLike | undefined;
+      return poolAndNormalize({ data: toFloat32(hidden.data), dims: hidden.dims }, this.pooling, mask?.data);
+    } finally {
+      for (const t of Object.values(outputs)) t.dispose?.();
+    }
+  }
+
+  private tokenize(texts: string[]): Record<string, TensorLike> {
+    const fast = this.fast;
+    if (fast && texts.every((t) => fast.canEncode(t))) {
+      const enc = fast.encodeBatch(texts, this.maxTokens);
+      const Tensor = this.lib!.Tensor;
+      const dims = [enc.batch, enc.seq];
+      const inputs: Record<string, TensorLike> = {
+        input_ids: new Tensor("int64", enc.inputIds, dims) as unknown as TensorLike,
+        attention_mask: new Tensor("int64", enc.attentionMask, dims) as unknown as TensorLike,
+      };
+      if (this.modelInputs.includes("token_type_ids")) {
+        inputs.token_type_ids = new Tensor("int64", enc.tokenTypeIds, dims) as unknown as TensorLike;
+      }
+      return inputs;
+    }
+    return this.tokenizer!(texts, { padding: true, truncation: true, max_length: this.maxTokens });
+  }
+
+  private async embedFlat(texts: string[]): Promise<Float32Array[]> {
+    const tokenizer = this.tokenizer as unknown as (t: string[], o: Record<string, unknown>) => { input_ids: number[][] };
+    const { input_ids } = tokenizer(texts, { add_special_tokens: false, return_tensor: false, padding: false, truncation: false });
+    const ids: bigint[] = [];
+    const offsets: bigint[] = [];
+    for (const row of input_ids) {
+      offsets.push(BigInt(ids.length));
+      for (const id of row.slice(0, this.maxTokens)) ids.push(BigInt(id));
+    }
+    const Tensor = this.lib!.Tensor;
+    const outputs = await this.model!({
+      input_ids: new Tensor("int64", BigInt64Array.from(ids), [ids.length]),
+      offsets: new Tensor("int64", BigInt64Array.from(offsets), [offsets.length]),
+    });
+    const pooled = outputs[this.outputName];
+    if (!pooled) throw new Error(`the model has no output named ${this.outputName}`);
+    return poolAndNormalize({ data: toFloat32(pooled.data), dims: pooled.dims }, "model");
+  }
+
+  async dispose(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    this.tokenizer = null;
+    this.loading = null;
+    await model?.dispose?.();
+  }
+}
+
+function toFloat32(data: ArrayLike<number | bigint>): Float32Array {
+  if (data instanceof Float32Array) return data;
+  // fp16 outputs arrive as raw half-precision bits where the runtime has no Float16Array.
+  if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
+  return Float32Array.from(data as ArrayLike<number>, Number);
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** Why a local model folder cannot be loaded, or null. Node only: local folders are a CLI and
+ *  desktop feature; node:fs is imported lazily so browser and worker bundles never touch it. */
+async function localFolderProblem(folder: string): Promise<string | null> {
+  let fs: typeof import("node:fs/promises");
+  try {
+    fs = await import("node:fs/promises");
+  } catch {
+    return null;
+  }
+  const exists = (rel: string) => fs.access(`${folder.replace(/[\\/]+$/, "")}/${rel}`).then(() => true, () => false);
+  try {
+    const stat = await fs.stat(folder);
+    if (!stat.isDirectory()) return `The embedding model path ${folder} is a file, not a model folder.`;
+  } catch {
+    return `The embedding model folder ${folder} does not exist.`;
+  }
+  for (const file of ["config.json", "tokenizer.json"]) {
+    if (!(await exists(file))) return `The embedding model folder ${folder} has no ${file}.`;
+  }
+  if (!(await exists("onnx/model_quantized.onnx")) && !(await exists("onnx/model.onnx"))) {
+    return `The embedding model folder ${folder} has no onnx/model.onnx or onnx/model_quantized.onnx.`;
+  }
+  return null;
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortError());
+    else signal.addEventListener("abort", () => reject(abortError()), { once: true });
+  });
+}

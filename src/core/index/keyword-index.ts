@@ -1,0 +1,110 @@
+// BM25 keyword search over chunk text, title and headings (MiniSearch, whose scoring is BM25+).
+// Persisted in pieces: the term index is split into slices that are stringified separately, so a
+// large vault never builds one giant JSON string (V8 caps strings at ~512 MB, and a single huge
+// parse freezes the app). Documents are keyed by the chunk's stable key, not its ordinal, so
+// compaction and renames never touch this index.
+import MiniSearch from "minisearch";
+import { decodeContainer, encodeContainer } from "./binary-container";
+import { processTerm, tokenize } from "./keyword-tokenizer";
+
+export interface KeywordDoc {
+  key: number;
+  text: string;
+  title: string;
+  headings: string;
+}
+
+export interface KeywordHit {
+  key: number;
+  score: number;
+}
+
+type Plain = ReturnType<MiniSearch["toJSON"]>;
+type PlainWithoutIndex = Omit<Plain, "index">;
+
+const TERMS_PER_PIECE = 20_000;
+
+const OPTIONS = {
+  idField: "key",
+  fields: ["text", "title", "headings"],
+  storeFields: [] as string[],
+  tokenize: (text: string) => tokenize(text),
+  processTerm: (term: string) => processTerm(term),
+  // Vacuuming is done explicitly before a save, never in the background while a save serializes.
+  autoVacuum: false,
+};
+
+const SEARCH_OPTIONS = {
+  boost: { title: 2, headings: 1.5, text: 1 },
+  // Prefixes help with word forms the stemmer leaves apart ("transform" → "transformer"); fuzzy
+  // matching only for long words, where a typo is likelier than a different word.
+  prefix: (term: string) => term.length >= 5,
+  fuzzy: (term: string) => (term.length >= 8 && !/\d/u.test(term) ? 0.15 : false),
+};
+
+export class KeywordIndex {
+  private constructor(private readonly mini: MiniSearch<KeywordDoc>) {}
+
+  static empty(): KeywordIndex {
+    return new KeywordIndex(new MiniSearch<KeywordDoc>(OPTIONS));
+  }
+
+  static decode(bytes: Uint8Array): KeywordIndex {
+    const c = decodeContainer<{ meta: PlainWithoutIndex; pieces: number }>(bytes);
+    const decoder = new TextDecoder();
+    const index: Plain["index"] = [];
+    for (let i = 0; i < c.header.pieces; i++) {
+      const piece = JSON.parse(decoder.decode(c.u8(`p${i}`))) as Plain["index"];
+      for (const entry of piece) index.push(entry);
+    }
+    return new KeywordIndex(MiniSearch.loadJS<KeywordDoc>({ ...c.header.meta, index }, OPTIONS));
+  }
+
+  get documentCount(): number {
+    return this.mini.documentCount;
+  }
+
+  has(key: number): boolean {
+    return this.mini.has(key);
+  }
+
+  add(doc: KeywordDoc): void {
+    this.mini.add(doc);
+  }
+
+  addAll(docs: KeywordDoc[]): void {
+    this.mini.addAll(docs);
+  }
+
+  discard(key: number): void {
+    if (this.mini.has(key)) this.mini.discard(key);
+  }
+
+  /** Reclaims space left by discarded documents when there is enough of it to matter. */
+  async vacuumIfDirty(): Promise<void> {
+    if (this.mini.dirtCount > 100 && this.mini.dirtFactor > 0.1) await this.mini.vacuum();
+  }
+
+  search(query: string, k: number, accept?: (key: number) => boolean): KeywordHit[] {
+    if (k <= 0 || !query.trim()) return [];
+    const results = this.mini.search(query, {
+      ...SEARCH_OPTIONS,
+      filter: accept ? (r) => accept(r.id as number) : undefined,
+    });
+    const out: KeywordHit[] = [];
+    for (let i = 0; i < results.length && i < k; i++) out.push({ key: results[i].id as number, score: results[i].score });
+    return out;
+  }
+
+  encode(): Uint8Array {
+    const plain = this.mini.toJSON();
+    const { index, ...meta } = plain;
+    const sections: Record<string, Uint8Array> = {};
+    const encoder = new TextEncoder();
+    let pieces = 0;
+    for (let i = 0; i < index.length; i += TERMS_PER_PIECE) {
+      sections[`p${pieces++}`] = encoder.encode(JSON.stringify(index.slice(i, i + TERMS_PER_PIECE)));
+    }
+    return encodeContainer({ meta, pieces }, sections);
+  }
+}

@@ -1,0 +1,539 @@
+// The index store: chunk metadata, int8 vectors of one model and a BM25 keyword index, kept in
+// memory for search and persisted as generation-numbered data files plus a manifest written last.
+// See manifest.ts for the crash-safety argument, chunk-table.ts and vector-matrix.ts for layouts.
+import type { Chunk, FileStatus, IngestedDocument, SearchFilter, SourceKind } from "../types";
+import type { IndexStorage } from "../vault";
+import type { ScoredChunk, SearchableIndex } from "../search/searchable";
+import { isEmptyFilter, pathMatchesFilter } from "../search/filter";
+import { sha256Hex } from "../util/hash";
+import { ContainerFormatError, decodeContainer, encodeContainer } from "./binary-container";
+import { ChunkTable } from "./chunk-table";
+import { DAMAGED_NOTICE, IndexModelMismatchError, VERSION_NOTICE } from "./errors";
+import { KeywordIndex } from "./keyword-index";
+import {
+  DATA_FILE_PATTERN,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  MANIFEST_NAME,
+  dataFileName,
+  decodeManifest,
+  encodeManifest,
+  type DataFileRef,
+  type Manifest,
+} from "./manifest";
+import { VectorMatrix } from "./vector-matrix";
+
+/** What the index remembers about one vault file, whether or not it produced chunks. */
+export interface IndexedFile {
+  id: number;
+  path: string;
+  size: number;
+  mtime: number;
+  /** sha256 of the file's bytes when it was last read. */
+  hash: string;
+  status: Exclude<FileStatus, "unchanged">;
+  reason?: string;
+  kind?: SourceKind;
+  title: string;
+  tags: string[];
+  aliases: string[];
+  chunks: number;
+  pageCount?: number;
+  warnings?: string[];
+}
+
+/** The file facts a caller supplies when it records a file. */
+export interface FileStamp {
+  path: string;
+  size: number;
+  mtime: number;
+  hash: string;
+}
+
+export interface OpenOptions {
+  /** The embedding model the caller will use (null: keyword only). When given and the index holds
+   *  chunks built with another model, open() throws IndexModelMismatchError unless `rebuild`. */
+  model?: string | null;
+  /** Start from an empty index (the old files are replaced at the next save). */
+  rebuild?: boolean;
+}
+
+export interface OpenResult {
+  index: ScholiaIndex;
+  /** Set when the stored index could not be used and an empty one was returned instead. */
+  notice?: string;
+}
+
+interface MetaHeader {
+  files: IndexedFile[];
+  nextFileId: number;
+  nextKey: number;
+  modelId: string | null;
+}
+
+interface VectorHeader {
+  modelId: string;
+  dims: number;
+  count: number;
+}
+
+type Section = "meta" | "texts" | "keyword" | "vectors";
+
+class DamagedIndexError extends Error {}
+
+export class ScholiaIndex implements SearchableIndex {
+  private _modelId: string | null;
+  private table = new ChunkTable();
+  private vectors: VectorMatrix | null = null;
+  private keyword: KeywordIndex | null = null;
+  /** Verified keyword-index bytes not yet parsed: parsing waits for the first keyword query. */
+  private keywordBytes: Uint8Array | null = null;
+  private readonly byPath = new Map<string, IndexedFile>();
+  private readonly byId = new Map<number, IndexedFile>();
+  private nextFileId = 1;
+  private nextKey = 1;
+  private dead = new Uint8Array(0);
+  private deadCount = 0;
+  private readonly dirty = new Set<Section>(["meta", "texts", "keyword", "vectors"]);
+  private refs: Manifest["files"] | null = null;
+  private generation = 0;
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly storage: IndexStorage,
+    modelId: string | null,
+  ) {
+    this._modelId = modelId;
+  }
+
+  // ---- opening -----------------------------------------------------------------------------
+
+  static async open(storage: IndexStorage, opts: OpenOptions = {}): Promise<OpenResult> {
+    const lastGeneration = await highestGeneration(storage);
+    const fresh = (notice?: string): OpenResult => {
+      const index = new ScholiaIndex(storage, opts.model ?? null);
+      index.generation = lastGeneration;
+      return notice ? { index, notice } : { index };
+    };
+    if (opts.rebuild) return fresh();
+    const manifestBytes = await storage.read(MANIFEST_NAME);
+    if (!manifestBytes) return fresh();
+    const decoded = await decodeManifest(manifestBytes);
+    if (!decoded.ok) return fresh(decoded.problem === "version" ? VERSION_NOTICE : DAMAGED_NOTICE);
+    let index: ScholiaIndex;
+    try {
+      index = await ScholiaIndex.load(storage, decoded.manifest);
+    } catch (e) {
+      if (e instanceof DamagedIndexError || e instanceof ContainerFormatError || e instanceof SyntaxError || e instanceof RangeError) {
+        return fresh(DAMAGED_NOTICE);
+      }
+      throw e;
+    }
+    index.generation = Math.max(lastGeneration, decoded.manifest.generation);
+    if (opts.model !== undefined && opts.model !== index._modelId) {
+      if (index.chunkCount > 0) throw new IndexModelMismatchError(index._modelId, opts.model);
+      index.adoptModel(opts.model);
+    }
+    return { index };
+  }
+
+  private static async load(storage: IndexStorage, m: Manifest): Promise<ScholiaIndex> {
+    const [meta, texts, keyword, vectors] = await Promise.all([
+      readVerified(storage, m.files.meta),
+      readVerified(storage, m.files.texts),
+      readVerified(storage, m.files.keyword),
+      m.files.vectors ? readVerified(storage, m.files.vectors) : Promise.resolve(null),
+    ]);
+    const index = new ScholiaIndex(storage, m.modelId);
+    const { table, header } = ChunkTable.decode<MetaHeader>(meta, texts);
+    if (table.count !== m.chunkCount || header.modelId !== m.modelId) throw new DamagedIndexError("metadata disagrees with the manifest");
+    if (!Array.isArray(header.files) || header.files.length !== m.fileCount) throw new DamagedIndexError("file list disagrees with the manifest");
+    index.table = table;
+    for (const f of header.files) {
+      if (typeof f?.path !== "string" || !Number.isInteger(f.id) || index.byId.has(f.id) || index.byPath.has(f.path)) {
+        throw new DamagedIndexError("file list is malformed");
+      }
+      index.byPath.set(f.path, f);
+      index.byId.set(f.id, f);
+    }
+    const counted = new Map<number, number>();
+    for (let o = 0; o < table.count; o++) {
+      const id = table.fileIdOf(o);
+      counted.set(id, (counted.get(id) ?? 0) + 1);
+    }
+    for (const f of header.files) {
+      if ((counted.get(f.id) ?? 0) !== f.chunks) throw new DamagedIndexError(`chunk count of ${f.path} disagrees`);
+      counted.delete(f.id);
+    }
+    if (counted.size > 0) throw new DamagedIndexError("chunks belong to unknown files");
+    if (m.files.vectors && vectors) {
+      const c = decodeContainer<VectorHeader>(vectors);
+      const { dims, count, modelId } = c.header;
+      const scales = c.f32("scales");
+      const codes = c.i8("codes");
+      if (modelId !== m.modelId || dims !== m.dims || count !== m.chunkCount || scales.length !== count || codes.length !== count * dims) {
+        throw new DamagedIndexError("vectors disagree with the manifest");
+      }
+      index.vectors = new VectorMatrix(dims, { codes, scales });
+    } else if (m.modelId !== null && m.chunkCount > 0) {
+      throw new DamagedIndexError("vectors are missing");
+    }
+    index.keywordBytes = keyword;
+    index.nextFileId = Math.max(header.nextFileId, ...header.files.map((f) => f.id + 1), 1);
+    index.nextKey = Math.max(header.nextKey, table.count > 0 ? table.keyOf(table.count - 1) + 1 : 1);
+    index.dead = new Uint8Array(table.count);
+    index.refs = m.files;
+    index.dirty.clear();
+    return index;
+  }
+
+  // ---- what the index holds ----------------------------------------------------------------
+
+  get modelId(): string | null {
+    return this._modelId;
+  }
+
+  /** Vector length, or 0 before the first vector is stored. */
+  get dims(): number {
+    return this.vectors?.dims ?? 0;
+  }
+
+  get chunkCount(): number {
+    return this.table.count - this.deadCount;
+  }
+
+  get fileCount(): number {
+    return this.byPath.size;
+  }
+
+  /** True when there are changes not yet saved. */
+  get isDirty(): boolean {
+    return this.dirty.size > 0;
+  }
+
+  getFile(path: string): IndexedFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  listFiles(): IndexedFile[] {
+    return [...this.byPath.values()];
+  }
+
+  getFileTags(path: string): string[] {
+    return this.byPath.get(path)?.tags ?? [];
+  }
+
+  getChunk(ordinal: number): Chunk {
+    this.compact();
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.table.count) throw new RangeError(`No chunk ${ordinal} in the index.`);
+    const file = this.byId.get(this.table.fileIdOf(ordinal));
+    if (!file) throw new RangeError(`Chunk ${ordinal} has no file.`);
+    return this.table.get(ordinal, { path: file.path, kind: file.kind ?? "markdown", title: file.title });
+  }
+
+  /** The stored (dequantized) vector of a chunk, or null in a keyword-only index. */
+  getVector(ordinal: number): Float32Array | null {
+    this.compact();
+    return this.vectors && ordinal >= 0 && ordinal < this.vectors.count ? this.vectors.row(ordinal) : null;
+  }
+
+  // ---- search ------------------------------------------------------------------------------
+
+  keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[] {
+    this.compact();
+    const kw = this.ensureKeyword();
+    const allowed = this.allowedFiles(filter);
+    const hits = kw.search(query, k, allowed ? (key) => {
+      const o = this.table.ordinalOfKey(key);
+      return o >= 0 && allowed.has(this.table.fileIdOf(o));
+    } : undefined);
+    const out: ScoredChunk[] = [];
+    for (const h of hits) {
+      const o = this.table.ordinalOfKey(h.key);
+      if (o >= 0) out.push({ ordinal: o, score: h.score });
+    }
+    return out;
+  }
+
+  vectorSearch(query: Float32Array, k: number, filter?: SearchFilter): ScoredChunk[] {
+    this.compact();
+    if (!this.vectors || this.vectors.count === 0) return [];
+    const allowedFiles = this.allowedFiles(filter);
+    let mask: Uint8Array | undefined;
+    if (allowedFiles) {
+      if (allowedFiles.size === 0) return [];
+      mask = new Uint8Array(this.table.count);
+      for (let o = 0; o < mask.length; o++) mask[o] = allowedFiles.has(this.table.fileIdOf(o)) ? 1 : 0;
+    }
+    return this.vectors.search(query, k, mask).map((h) => ({ ordinal: h.row, score: h.score }));
+  }
+
+  /** Parses the keyword index now (it is otherwise parsed at the first keyword query). */
+  warmKeywordIndex(): void {
+    this.ensureKeyword();
+  }
+
+  private allowedFiles(filter: SearchFilter | undefined): Set<number> | null {
+    if (isEmptyFilter(filter)) return null;
+    const ids = new Set<number>();
+    for (const f of this.byPath.values()) {
+      if (f.chunks > 0 && pathMatchesFilter(f.path, filter, (p) => this.getFileTags(p))) ids.add(f.id);
+    }
+    return ids;
+  }
+
+  private ensureKeyword(): KeywordIndex {
+    if (this.keyword) return this.keyword;
+    // The bytes passed their sha256 when the index was opened, so a parse failure here is a bug.
+    this.keyword = this.keywordBytes ? KeywordIndex.decode(this.keywordBytes) : KeywordIndex.empty();
+    this.keywordBytes = null;
+    return this.keyword;
+  }
+
+  // ---- changes -----------------------------------------------------------------------------
+
+  /** Sets the model of an index that holds no vectors yet. */
+  adoptModel(modelId: string | null): void {
+    if (modelId === this._modelId) return;
+    if (this.chunkCount > 0) throw new IndexModelMismatchError(this._modelId, modelId);
+    this._modelId = modelId;
+    this.vectors = null;
+    this.markDirty("meta", "vectors");
+  }
+
+  /** Records an ingested document, replacing whatever the index held for its path. */
+  putDocument(stamp: FileStamp, doc: IngestedDocument, vectors: Float32Array[] | null): IndexedFile {
+    if (this._modelId !== null) {
+      if (!vectors || vectors.length !== doc.chunks.length) {
+        throw new Error(`Expected ${doc.chunks.length} vectors for ${stamp.path}, got ${vectors?.length ?? 0}.`);
+      }
+      const dims = this.vectors?.dims ?? vectors[0]?.length;
+      for (const v of vectors) {
+        if (v.length !== dims) throw new Error(`Model ${this._modelId} gave a vector of ${v.length} numbers where ${dims} were expected.`);
+      }
+    } else if (vectors && vectors.length > 0) {
+      throw new Error("This index is keyword only; it cannot store vectors.");
+    }
+    this.removeChunksOf(stamp.path);
+    const entry = this.upsertEntry(stamp, {
+      status: "indexed",
+      kind: doc.kind,
+      title: doc.title,
+      tags: doc.tags ?? [],
+      aliases: doc.aliases ?? [],
+      chunks: doc.chunks.length,
+      pageCount: doc.pageCount,
+      warnings: doc.warnings && doc.warnings.length > 0 ? doc.warnings : undefined,
+    });
+    if (doc.chunks.length === 0) return entry;
+    const kw = this.ensureKeyword();
+    if (vectors && !this.vectors && vectors.length > 0) this.vectors = new VectorMatrix(vectors[0].length);
+    const docs = [];
+    for (let i = 0; i < doc.chunks.length; i++) {
+      const chunk = doc.chunks[i];
+      const key = this.nextKey++;
+      this.table.append(chunk, entry.id, key, doc.title);
+      if (vectors && this.vectors) this.vectors.append(vectors[i]);
+      docs.push({ key, text: chunk.text, title: chunk.title ?? doc.title, headings: chunk.headings?.join(" ") ?? "" });
+    }
+    kw.addAll(docs);
+    this.growDead();
+    this.markDirty("meta", "texts", "keyword", "vectors");
+    return entry;
+  }
+
+  /** Records a file that produced no chunks (skipped or failed), dropping any older chunks. */
+  putStatus(stamp: FileStamp, status: "skipped" | "failed", reason: string, title = ""): IndexedFile {
+    this.removeChunksOf(stamp.path);
+    return this.upsertEntry(stamp, { status, reason, title, tags: [], aliases: [], chunks: 0 });
+  }
+
+  /** Updates size and mtime of a file whose content did not change. */
+  touchFile(path: string, size: number, mtime: number): void {
+    const f = this.byPath.get(path);
+    if (!f || (f.size === size && f.mtime === mtime)) return;
+    f.size = size;
+    f.mtime = mtime;
+    this.markDirty("meta");
+  }
+
+  removeFile(path: string): boolean {
+    const f = this.byPath.get(path);
+    if (!f) return false;
+    this.removeChunksOf(path);
+    this.byPath.delete(path);
+    this.byId.delete(f.id);
+    this.markDirty("meta");
+    return true;
+  }
+
+  /** Moves a file's entry and chunks to a new path, keeping its vectors. */
+  renameFile(from: string, to: string): boolean {
+    const f = this.byPath.get(from);
+    if (!f) return false;
+    if (from === to) return true;
+    this.removeFile(to);
+    this.byPath.delete(from);
+    f.path = to;
+    this.byPath.set(to, f);
+    this.markDirty("meta");
+    return true;
+  }
+
+  private upsertEntry(stamp: FileStamp, facts: Omit<IndexedFile, "id" | "path" | "size" | "mtime" | "hash">): IndexedFile {
+    const old = this.byPath.get(stamp.path);
+    const entry: IndexedFile = { id: old?.id ?? this.nextFileId++, path: stamp.path, size: stamp.size, mtime: stamp.mtime, hash: stamp.hash, ...facts };
+    for (const k of Object.keys(entry) as (keyof IndexedFile)[]) if (entry[k] === undefined) delete entry[k];
+    this.byPath.set(stamp.path, entry);
+    this.byId.set(entry.id, entry);
+    this.markDirty("meta");
+    return entry;
+  }
+
+  private removeChunksOf(path: string): void {
+    const f = this.byPath.get(path);
+    if (!f || f.chunks === 0) return;
+    const kw = this.ensureKeyword();
+    for (let o = 0; o < this.table.count; o++) {
+      if (this.dead[o] || this.table.fileIdOf(o) !== f.id) continue;
+      this.dead[o] = 1;
+      this.deadCount++;
+      kw.discard(this.table.keyOf(o));
+    }
+    f.chunks = 0;
+    this.markDirty("meta", "texts", "keyword", "vectors");
+  }
+
+  private growDead(): void {
+    if (this.dead.length >= this.table.count) return;
+    const next = new Uint8Array(Math.max(this.table.count, this.dead.length * 2));
+    next.set(this.dead);
+    this.dead = next;
+  }
+
+  /** Drops removed chunks from the columns and vectors (ordinals change; keys do not). */
+  private compact(): void {
+    if (this.deadCount === 0) return;
+    const keep = new Uint8Array(this.table.count);
+    for (let o = 0; o < keep.length; o++) keep[o] = this.dead[o] ? 0 : 1;
+    this.table.compact(keep);
+    this.vectors?.compact(keep);
+    this.dead = new Uint8Array(this.table.count);
+    this.deadCount = 0;
+  }
+
+  private markDirty(...sections: Section[]): void {
+    for (const s of sections) this.dirty.add(s);
+  }
+
+  // ---- saving ------------------------------------------------------------------------------
+
+  /** Writes changed data files, then the manifest, then removes files no manifest refers to.
+   *  Saves are serialized; a save with nothing changed writes nothing. */
+  save(): Promise<void> {
+    const run = this.saving.then(() => this.saveNow());
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  private async saveNow(): Promise<void> {
+    if (this.dirty.size === 0 && this.refs) return;
+    if (this.keyword && this.dirty.has("keyword")) await this.keyword.vacuumIfDirty();
+    // Everything below up to the first await is one synchronous snapshot: changes made while the
+    // files are being written belong to the next save.
+    this.compact();
+    const generation = this.generation + 1;
+    const dirty = new Set(this.dirty);
+    if (!this.refs) for (const s of ["meta", "texts", "keyword", "vectors"] as const) dirty.add(s);
+    this.dirty.clear();
+    const blobs: Partial<Record<Section, { name: string; data: Uint8Array }>> = {};
+    const files: IndexedFile[] = [...this.byPath.values()];
+    const modelId = this._modelId;
+    const dims = this.dims;
+    const chunkCount = this.table.count;
+    if (dirty.has("meta")) {
+      const header: MetaHeader = { files, nextFileId: this.nextFileId, nextKey: this.nextKey, modelId };
+      blobs.meta = { name: dataFileName("meta", generation), data: this.table.encodeMeta(header) };
+    }
+    if (dirty.has("texts")) blobs.texts = { name: dataFileName("texts", generation), data: this.table.encodeTexts() };
+    if (dirty.has("keyword")) {
+      blobs.keyword = { name: dataFileName("keyword", generation), data: this.keywordBytes ?? this.ensureKeyword().encode() };
+    }
+    if (dirty.has("vectors") && modelId !== null) {
+      const snap = this.vectors?.snapshot() ?? { codes: new Int8Array(0), scales: new Float32Array(0) };
+      const header: VectorHeader = { modelId, dims, count: chunkCount };
+      blobs.vectors = { name: dataFileName("vectors", generation, modelId), data: encodeContainer(header, snap) };
+    }
+    try {
+      const written: Partial<Record<Section, DataFileRef>> = {};
+      for (const section of ["meta", "texts", "keyword", "vectors"] as const) {
+        const blob = blobs[section];
+        if (!blob) continue;
+        await this.storage.writeAtomic(blob.name, blob.data);
+        written[section] = { name: blob.name, bytes: blob.data.byteLength, sha256: await sha256Hex(blob.data) };
+      }
+      const prev = this.refs;
+      const pick = (s: Exclude<Section, "vectors">): DataFileRef => {
+        const ref = written[s] ?? prev?.[s];
+        if (!ref) throw new Error(`internal: no ${s} file to reference`);
+        return ref;
+      };
+      const refs: Manifest["files"] = {
+        meta: pick("meta"),
+        texts: pick("texts"),
+        keyword: pick("keyword"),
+        vectors: modelId === null ? null : (written.vectors ?? prev?.vectors ?? null),
+      };
+      if (modelId !== null && !refs.vectors) throw new Error("internal: no vectors file to reference");
+      const manifest: Manifest = {
+        format: FORMAT_NAME,
+        version: FORMAT_VERSION,
+        generation,
+        modelId,
+        dims,
+        chunkCount,
+        fileCount: files.length,
+        files: refs,
+        savedAt: new Date().toISOString(),
+      };
+      await this.storage.writeAtomic(MANIFEST_NAME, await encodeManifest(manifest));
+      this.refs = refs;
+      this.generation = generation;
+    } catch (e) {
+      for (const s of dirty) this.dirty.add(s);
+      throw e;
+    }
+    await this.removeUnreferenced();
+  }
+
+  private async removeUnreferenced(): Promise<void> {
+    const keep = new Set(Object.values(this.refs ?? {}).filter((r): r is DataFileRef => !!r).map((r) => r.name));
+    for (const name of await this.storage.list()) {
+      const leftover = DATA_FILE_PATTERN.test(name) || (name.startsWith(MANIFEST_NAME) && name !== MANIFEST_NAME);
+      if (leftover && !keep.has(name)) {
+        try {
+          await this.storage.remove(name);
+        } catch {
+          // A file that cannot be removed now is retried after the next save.
+        }
+      }
+    }
+  }
+}
+
+async function readVerified(storage: IndexStorage, ref: DataFileRef): Promise<Uint8Array> {
+  const bytes = await storage.read(ref.name);
+  if (!bytes) throw new DamagedIndexError(`${ref.name} is missing`);
+  if (bytes.byteLength !== ref.bytes) throw new DamagedIndexError(`${ref.name} has the wrong size`);
+  if ((await sha256Hex(bytes)) !== ref.sha256) throw new DamagedIndexError(`${ref.name} fails its checksum`);
+  return bytes;
+}
+
+async function highestGeneration(storage: IndexStorage): Promise<number> {
+  let max = 0;
+  for (const name of await storage.list()) {
+    const m = DATA_FILE_PATTERN.exec(name);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}

@@ -1,0 +1,137 @@
+// How likely the vault holds an answer to the query. The answer layer refuses below
+// REFUSAL_THRESHOLD, so this number decides between a cited answer and "not in your vault".
+//
+// Signals, each chosen to carry over to vaults and models we have not seen:
+//  - coverage: the IDF-weighted share of the query's content terms found in one of the top
+//    passages. A question whose most specific word ("Transformer", "GPT-3") appears nowhere near the
+//    best passages is usually about something else, however well its generic words match.
+//  - vaultCoverage: the same share over the whole scope; a term the vault never uses is the
+//    strongest sign of a near-miss question.
+//  - cosine margin: how far the best vector match stands above the typical candidate. The raw
+//    cosine level depends on the model, the margin much less so.
+//  - agreement: whether the keyword and the vector ranker both put the top passage's place near
+//    their top.
+import type { Chunk } from "../types";
+import { basename } from "../util/paths";
+import { acronymIn, stemSet, termIn, wordTokens, type QueryTerm } from "./query-terms";
+
+export interface ConfidenceSignals {
+  /** Number of content terms in the query. */
+  terms: number;
+  coverage: number;
+  vaultCoverage: number;
+  /** Unweighted share of content terms the scope contains. */
+  presentFraction: number;
+  /** Content terms the scope does not contain at all. */
+  missingTerms: string[];
+  /** How many of the missing terms are names, acronyms or numbers. */
+  missingNamed: number;
+  /** Best cosine minus the mean of the top candidates' cosines; absent without vectors. */
+  cosineMargin?: number;
+  cosineTop?: number;
+  /** 1 when both rankers have the top passage's place in their top 5, 0.5 when one does. */
+  agreement?: number;
+}
+
+/** Refuse ("not in your vault") when confidence is below this. Confidence is a logistic function
+ *  of the signals whose coefficients were fitted so that this threshold separates the answerable
+ *  questions of ../shared/corpus/qa-dev.jsonl from eval/unanswerable.jsonl (see `npm run eval`,
+ *  which prints the refusal rates at this threshold); 0.5 keeps the number readable as odds. */
+export const REFUSAL_THRESHOLD = 0.5;
+
+/** Words of a chunk that a reader sees as belonging to it: text, headings, title, file name. */
+export function chunkStemSet(chunk: Chunk): Set<string> {
+  const name = basename(chunk.path).replace(/[_]+/gu, " ");
+  return stemSet([chunk.title ?? "", ...(chunk.headings ?? []), name, chunk.text].join("\n"));
+}
+
+/** Robertson–Spärck Jones IDF, as BM25 uses it. A term absent from the scope gets the largest
+ *  weight, which is what makes a near-miss question's unknown term decisive. */
+export function idf(df: number, n: number): number {
+  const N = Math.max(n, df, 1);
+  return Math.log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+export interface SignalInputs {
+  terms: QueryTerm[];
+  /** Document frequency of each term within the scope (may be capped; 0 = absent). */
+  df: number[];
+  chunkCount: number;
+  /** Final passages, best first. */
+  top: Chunk[];
+  stems: (chunk: Chunk) => Set<string>;
+  /** Cosines of the vector candidates, best first; undefined when no vector side ran. */
+  cosines?: number[];
+  agreement?: number;
+}
+
+const COVERAGE_PASSAGES = 3;
+const MARGIN_WINDOW = 20;
+
+export function computeSignals(input: SignalInputs): ConfidenceSignals {
+  const terms = input.terms;
+  const top = input.top.slice(0, COVERAGE_PASSAGES);
+  const words = input.top.map((c) => wordTokens(c.text));
+  // A term counts as present when the scope's keyword index has it, when a top passage's title or
+  // file name has it ("AlexNet" is only in the file name of the AlexNet paper), or when a top
+  // passage spells an acronym out.
+  const present = terms.map(
+    (t, i) =>
+      (input.df[i] ?? 0) > 0 ||
+      input.top.some((c) => termIn(t.term, input.stems(c))) ||
+      (t.named && words.some((w) => acronymIn(t.term, w))),
+  );
+  const weights = terms.map((_, i) => idf(present[i] ? Math.max(1, input.df[i] ?? 0) : 0, input.chunkCount));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let coverage = 0;
+  let vaultCoverage = 0;
+  const missingTerms: string[] = [];
+  let missingNamed = 0;
+  if (total > 0) {
+    top.forEach((chunk, n) => {
+      const stems = input.stems(chunk);
+      let found = 0;
+      terms.forEach((t, i) => {
+        if (termIn(t.term, stems) || (t.named && acronymIn(t.term, words[n]))) found += weights[i];
+      });
+      coverage = Math.max(coverage, found / total);
+    });
+    let presentWeight = 0;
+    terms.forEach((t, i) => {
+      if (present[i]) presentWeight += weights[i];
+      else {
+        missingTerms.push(t.term);
+        if (t.named) missingNamed++;
+      }
+    });
+    vaultCoverage = presentWeight / total;
+  }
+  const presentFraction = terms.length > 0 ? (terms.length - missingTerms.length) / terms.length : 0;
+  const signals: ConfidenceSignals = { terms: terms.length, coverage, vaultCoverage, presentFraction, missingTerms, missingNamed };
+  if (input.cosines && input.cosines.length > 0) {
+    const window = input.cosines.slice(0, MARGIN_WINDOW);
+    const mean = window.reduce((a, b) => a + b, 0) / window.length;
+    signals.cosineTop = input.cosines[0];
+    signals.cosineMargin = input.cosines[0] - mean;
+  }
+  if (input.agreement !== undefined) signals.agreement = input.agreement;
+  return signals;
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** Logistic model over the signals. Fitted by hand (few, round coefficients, to generalize rather
+ *  than memorize 40 questions) on the keyword signals of the answerable dev questions and
+ *  eval/unanswerable.jsonl. The share of terms the vault knows carries most of the separation; a
+ *  missing name costs as much as a quarter of the terms; coverage of the best passage breaks ties.
+ *  The vector signals (cosine margin, ranker agreement) did not separate the two sets with the
+ *  static GloVe model, so they stay out of the model and the same threshold holds with and without
+ *  embeddings. */
+export const CONFIDENCE_MODEL = { bias: -7.5, presentFraction: 8, coverage: 4, missingNamed: -2 };
+
+export function confidenceFromSignals(s: ConfidenceSignals): number {
+  // Nothing specific to look for ("what is this?"): no evidence either way, so below the threshold.
+  if (s.terms === 0) return 0.1;
+  const m = CONFIDENCE_MODEL;
+  return sigmoid(m.bias + m.presentFraction * s.presentFraction + m.coverage * s.coverage + m.missingNamed * s.missingNamed);
+}

@@ -1,0 +1,191 @@
+// The plugin's service contracts backed by the real core: ingestion with Obsidian's own pdf.js,
+// the index in the vault's adapter, embeddings (worker-backed local model, remote endpoint or none),
+// retrieval, cited answers from any OpenAI-compatible server, and concept notes. Nothing here runs
+// until a service is first used.
+import { loadPdfJs, requestUrl, TFile, type App } from "obsidian";
+import { ask } from "../core/answer/answerer";
+import type { Citation } from "../core/answer/citations";
+import { createFallbackFetch } from "../core/answer/fallback-fetch";
+import { createLinkBuilder, type LinkBuilder, type LinkTarget } from "../core/answer/links";
+import { OpenAiLlmClient } from "../core/answer/llm-client";
+import type { LlmClient } from "../core/answer/llm";
+import { generateConceptNotes } from "../core/concepts";
+import { backgroundFromChunks } from "../core/concepts/background";
+import type { Embedder } from "../core/embed/embedder";
+import type { FetchLike } from "../core/embed/remote-embedder";
+import { selectEmbedder, type EmbedderConfig } from "../core/embed/select-embedder";
+import type { ScholiaIndex } from "../core/index/scholia-index";
+import { ingestFile } from "../core/ingest/ingest-file";
+import type { PdfJsApi } from "../core/ingest/pdf/pdfjs-api";
+import { Retriever } from "../core/search/retriever";
+import type { Chunk } from "../core/types";
+import { CoreIndexService } from "./core-index-service";
+import type { AnswerCitation, AskOptions, AskResult, AskService, ConceptNoteOutcome, ConceptService, ScholiaServices } from "./services";
+import type { ScholiaSettings } from "./settings";
+import { AdapterIndexStorage, ObsidianVaultReader, ObsidianVaultWriter } from "./vault-io";
+
+export interface CoreServicesDeps {
+  settings: () => ScholiaSettings;
+  apiKey: () => string;
+  indexDir: () => string;
+  isIndexable: (path: string) => boolean;
+  /** Builds the local embedding model (a Web Worker in the app); absent means local models are
+   *  unavailable in this build and retrieval falls back to keywords with a notice. */
+  localEmbedder?: (model: string, onProgress: (fraction: number) => void) => Embedder;
+}
+
+/** `fetch` that works despite CORS inside Obsidian: streaming fetch first, requestUrl otherwise. */
+export function obsidianFetch(): typeof fetch {
+  return createFallbackFetch(async (req) => {
+    const res = await requestUrl({ url: req.url, method: req.method, headers: req.headers, body: req.body, throw: false });
+    return { status: res.status, headers: res.headers, text: res.text };
+  });
+}
+
+/** The core's link builder backed by generateMarkdownLink, so the user's link format holds. */
+export function obsidianLinkBuilder(app: App, sourcePath = ""): LinkBuilder {
+  return createLinkBuilder((t: LinkTarget) => {
+    const file = app.vault.getFileByPath(t.path);
+    if (!(file instanceof TFile)) return createLinkBuilder().render(t);
+    return app.fileManager.generateMarkdownLink(file, sourcePath, t.subpath, t.alias);
+  });
+}
+
+function selectionOf(link: string): [number, number, number, number] | undefined {
+  const m = /selection=(\d+),(\d+),(\d+),(\d+)/.exec(link);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : undefined;
+}
+
+export function toAnswerCitation(c: Citation): AnswerCitation {
+  const out: AnswerCitation = { n: c.n, path: c.path, kind: c.kind, link: c.link, quote: c.quote };
+  if (c.title) out.title = c.title;
+  if (c.page !== undefined) out.page = c.page;
+  const selection = selectionOf(c.link);
+  if (selection) out.selection = selection;
+  if (c.headings) out.headings = c.headings;
+  if (c.start !== undefined) out.start = c.start;
+  if (c.videoUrl) out.video = c.videoUrl;
+  return out;
+}
+
+function llmFor(settings: ScholiaSettings, apiKey: string): LlmClient | null {
+  if (settings.llmPreset === "none" || settings.llmBaseUrl.trim() === "") return null;
+  return new OpenAiLlmClient({ baseURL: settings.llmBaseUrl, model: settings.llmModel, apiKey: apiKey || undefined, fetch: obsidianFetch() });
+}
+
+function embedderConfig(s: ScholiaSettings, apiKey: string): EmbedderConfig {
+  if (s.embeddingKind === "none") return { kind: "none" };
+  if (s.embeddingKind === "remote") return { kind: "remote", baseUrl: s.remoteEmbeddingBaseUrl, model: s.remoteEmbeddingModel, apiKey: apiKey || undefined };
+  return { kind: "local", model: s.localModel, allowRemote: true };
+}
+
+class CoreAskService implements AskService {
+  constructor(
+    private readonly app: App,
+    private readonly index: CoreIndexService,
+    private readonly deps: CoreServicesDeps,
+  ) {}
+
+  async ask(question: string, options: AskOptions): Promise<AskResult> {
+    const loaded = await this.index.load();
+    const retriever = new Retriever(loaded.index, loaded.embedder);
+    const settings = this.deps.settings();
+    const result = await ask(question, {
+      retrieve: (query, o) => retriever.search(query, { k: o.k, filter: o.filter, signal: o.signal }),
+      llm: llmFor(settings, this.deps.apiKey()),
+      filter: options.scope,
+      history: options.history,
+      instructions: settings.answerInstructions || undefined,
+      onToken: options.onToken,
+      signal: options.signal,
+      linkBuilder: obsidianLinkBuilder(this.app),
+    });
+    const notice = [loaded.notice, result.notice].filter((n): n is string => !!n).join(" ");
+    return {
+      question: result.question,
+      answer: result.answer,
+      mode: result.mode,
+      refused: result.refused,
+      citations: result.citations.map(toAnswerCitation),
+      dropped: result.dropped,
+      ...(notice ? { notice } : {}),
+    };
+  }
+}
+
+class CoreConceptService implements ConceptService {
+  constructor(
+    private readonly app: App,
+    private readonly index: CoreIndexService,
+    private readonly deps: CoreServicesDeps,
+    private readonly ingest: (path: string, data: Uint8Array, signal?: AbortSignal) => ReturnType<typeof ingestFile>,
+  ) {}
+
+  async generateFromFile(path: string, signal?: AbortSignal): Promise<ConceptNoteOutcome[]> {
+    const settings = this.deps.settings();
+    const reader = new ObsidianVaultReader(this.app);
+    const writer = new ObsidianVaultWriter(this.app);
+    const source = await this.ingest(path, await reader.readBinary(path), signal);
+    const loaded = await this.index.load();
+    const result = await generateConceptNotes({
+      source,
+      vault: {
+        list: () => reader.list(),
+        readBinary: (p) => reader.readBinary(p),
+        readText: (p) => reader.readText(p),
+        exists: (p) => writer.exists(p),
+        create: (p, t) => writer.create(p, t),
+        modify: (p, t) => writer.modify(p, t),
+      },
+      existingNotes: loaded.index
+        .listFiles()
+        .filter((f) => f.kind === "markdown" || f.kind === "transcript")
+        .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases })),
+      outFolder: settings.conceptFolder,
+      llm: llmFor(settings, this.deps.apiKey()) ?? undefined,
+      linkBuilder: obsidianLinkBuilder(this.app),
+      background: backgroundFromChunks(allChunks(loaded.index), { sourcePath: path, outFolder: settings.conceptFolder }),
+      signal,
+    });
+    return result.notes.map((n) => ({ path: n.path, title: n.title, action: n.action, ...(n.reason ? { reason: n.reason } : {}) }));
+  }
+}
+
+function* allChunks(index: ScholiaIndex): Iterable<Chunk> {
+  for (let i = 0; i < index.chunkCount; i++) {
+    try {
+      yield index.getChunk(i);
+    } catch {
+      // Ordinals of removed chunks are skipped.
+    }
+  }
+}
+
+export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaServices & { dispose(): void } {
+  let pdfjs: Promise<PdfJsApi> | null = null;
+  const loadPdf = (): Promise<PdfJsApi> => (pdfjs ??= loadPdfJs() as Promise<PdfJsApi>);
+  const ingest = (path: string, data: Uint8Array, signal?: AbortSignal) =>
+    ingestFile(path, data, { pdfjs: loadPdf, chunkTokens: deps.settings().chunkTokens, signal });
+  const fetchLike = obsidianFetch() as unknown as FetchLike;
+
+  const index = new CoreIndexService({
+    vault: new ObsidianVaultReader(app),
+    storage: () => new AdapterIndexStorage(app, deps.indexDir()),
+    ingest,
+    isIndexable: deps.isIndexable,
+    embedder: (onProgress) =>
+      selectEmbedder(embedderConfig(deps.settings(), deps.apiKey()), {
+        fetch: fetchLike,
+        local: (c) => {
+          if (!deps.localEmbedder) throw new Error("The local embedding model is not available in this build");
+          return deps.localEmbedder(c.model, onProgress);
+        },
+      }),
+  });
+  return {
+    index,
+    ask: new CoreAskService(app, index, deps),
+    concepts: new CoreConceptService(app, index, deps, ingest),
+    dispose: () => index.dispose(),
+  };
+}

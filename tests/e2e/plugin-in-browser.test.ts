@@ -1,0 +1,266 @@
+// The built plugin (main.js) in headless Chromium, with obsidian-test-mocks as its `obsidian` module,
+// a generated vault and a real OpenAI-compatible server on 127.0.0.1. A user types a question, sees
+// the answer stream in with citations, opens one, inserts the answer into a note; the same page
+// indexes a generated vault while main-thread long tasks are counted.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replies, startFakeOpenAiServer, type ChatRequest, type FakeOpenAiServer } from "../helpers/fake-openai-server";
+
+const ROOT = resolve(__dirname, "../..");
+const ARTIFACTS = join(ROOT, "artifacts/e2e");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const API_KEY = "sk-e2e-secret-key";
+const XSS = `<img src=x onerror="window.__scholiaXss = 1">`;
+
+async function makePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  doc.setTitle("Attention is all you need");
+  const pages = [
+    ["Attention is all you need", "We propose the Transformer, a model architecture based on attention alone."],
+    ["Model architecture", "The encoder maps an input sequence to a sequence of continuous representations."],
+    ["Training", "We trained the base models for 100,000 steps.", "Training the big model took 3.5 days on eight P100 GPUs."],
+    ["Results", "The Transformer achieves 28.4 BLEU on the English-to-German translation task."],
+  ];
+  for (const lines of pages) {
+    const page = doc.addPage([595, 842]);
+    lines.forEach((line, i) => page.drawText(line, { x: 60, y: 760 - i * 24, size: i === 0 ? 18 : 12, font }));
+  }
+  return doc.save();
+}
+
+function generatedNotes(count: number): Record<string, string> {
+  const topics = ["optimizers", "tokenization", "attention heads", "positional encoding", "beam search", "label smoothing", "dropout", "layer normalization"];
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    const t = topics[i % topics.length];
+    const paras = Array.from({ length: 12 }, (_, j) => `Paragraph ${j + 1} about ${t}: notes from week ${i + 1} explain how ${t} interacts with model size, data and compute budget, with worked example ${j}.`);
+    files[`course/week ${String(i + 1).padStart(2, "0")}.md`] = `---\ntags: [course]\n---\n# Week ${i + 1}: ${t}\n\n## Summary\n\n${paras.slice(0, 6).join("\n\n")}\n\n## Details\n\n${paras.slice(6).join("\n\n")}\n`;
+  }
+  return files;
+}
+
+/** Serves the page, the host bundle, main.js and pdf.js, and forwards /v1 to the OpenAI-compatible
+ *  server (same origin, as Obsidian's requestUrl would reach it without CORS). */
+function startPageServer(files: Record<string, { type: string; body: Buffer | string }>, upstreamPort: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = (req.url ?? "/").split("?")[0];
+    if (url.startsWith("/v1/")) {
+      const proxied = request({ host: "127.0.0.1", port: upstreamPort, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      proxied.on("error", () => res.destroy());
+      req.pipe(proxied);
+      return;
+    }
+    const file = files[url];
+    if (!file) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": file.type }).end(file.body);
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+const THEME = `
+body { margin: 0; font-family: system-ui, sans-serif; font-size: 14px;
+  --size-2-1: 2px; --size-2-2: 4px; --size-4-1: 4px; --size-4-2: 8px; --size-4-3: 12px; --size-4-4: 16px; --size-4-6: 24px; --size-4-8: 32px;
+  --radius-m: 6px; --radius-l: 10px; --font-ui-smaller: 12px; --font-ui-small: 13px; --font-semibold: 600; --font-interface: system-ui, sans-serif;
+  --layer-popover: 30; --shadow-s: 0 2px 8px rgba(0,0,0,.15);
+  --background-primary: #ffffff; --background-secondary: #f6f6f6; --background-modifier-border: #e0e0e0; --background-modifier-hover: #ececec;
+  --text-normal: #222222; --text-muted: #5c5c5c; --text-faint: #999999; --text-error: #d04255; --text-warning: #c27a00; --text-on-accent: #ffffff;
+  --interactive-accent: #7c5cd6; --link-color: #6a48c9; --link-color-hover: #4f31a8; --color-orange: #d98a2b;
+  background: var(--background-primary); color: var(--text-normal); }
+body.theme-dark { --background-primary: #1e1e1e; --background-secondary: #262626; --background-modifier-border: #3a3a3a; --background-modifier-hover: #333333;
+  --text-normal: #dadada; --text-muted: #a3a3a3; --text-faint: #707070; --text-error: #fb464c; --text-warning: #e0a030; --link-color: #a88bfa; --link-color-hover: #c4b1ff; }
+#sidebar { width: 380px; height: 760px; border-left: 1px solid var(--background-modifier-border); overflow: auto; margin-left: auto; }
+#statusbar { position: fixed; bottom: 0; right: 0; padding: 2px 10px; font-size: 12px; color: var(--text-muted); background: var(--background-secondary); }
+button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid var(--background-modifier-border); background: var(--background-primary); color: var(--text-normal); }
+button.mod-cta { background: var(--interactive-accent); color: var(--text-on-accent); border-color: transparent; }
+textarea, select { font: inherit; color: var(--text-normal); background: var(--background-primary); border: 1px solid var(--background-modifier-border); border-radius: 6px; padding: 6px; box-sizing: border-box; }
+a.internal-link { color: var(--link-color); }
+`;
+
+describe("the built plugin in Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  let llm: FakeOpenAiServer;
+  let pageServer: Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, "main.js"))) throw new Error("main.js is missing: run `npm run build` first (npm run test:e2e does).");
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+
+    llm = await startFakeOpenAiServer({
+      models: ["fake-model", "fake-embed"],
+      apiKey: API_KEY,
+      respond: (req: ChatRequest) => {
+        const prompt = req.body.messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
+        const idOf = (needle: string) => {
+          const at = prompt.indexOf(needle);
+          const ids = [...prompt.slice(0, Math.max(0, at)).matchAll(/(S\d+) \|/g)];
+          return ids.length ? ids[ids.length - 1][1] : "S1";
+        };
+        const pdf = idOf("3.5 days");
+        const note = idOf("onerror");
+        const text = `Training the big model took **3.5 days** on eight P100 GPUs [${pdf}]. The appendix quotes the markup ${XSS} verbatim [${note}].`;
+        return replies.drip(text.match(/\S+\s*/g) ?? [text], 40);
+      },
+    });
+
+    const host = await build({
+      entryPoints: [join(__dirname, "host/host.ts")],
+      bundle: true,
+      format: "iife",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    });
+    const html = `<!doctype html><html><head><meta charset="utf-8"><style>${THEME}</style><link rel="stylesheet" href="/styles.css"></head>
+<body><div id="sidebar"></div><div id="statusbar"></div><script src="/host.js"></script></body></html>`;
+    pageServer = await startPageServer(
+      {
+        "/": { type: "text/html", body: html },
+        "/favicon.ico": { type: "image/x-icon", body: "" },
+        "/host.js": { type: "text/javascript", body: Buffer.from(host.outputFiles[0].contents) },
+        "/styles.css": { type: "text/css", body: readFileSync(join(ROOT, "styles.css")) },
+        "/pdfjs/pdf.min.mjs": { type: "text/javascript", body: readFileSync(join(ROOT, "node_modules/pdfjs-dist/build/pdf.min.mjs")) },
+        "/pdfjs/pdf.worker.min.mjs": { type: "text/javascript", body: readFileSync(join(ROOT, "node_modules/pdfjs-dist/build/pdf.worker.min.mjs")) },
+      },
+      llm.port,
+    );
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(m.text());
+      // eslint-disable-next-line obsidianmd/rule-custom-message -- test diagnostics on request
+      if (process.env.E2E_VERBOSE) console.log(`[page ${m.type()}] ${m.text()}`);
+    });
+    await page.goto(origin);
+    await page.waitForFunction(() => "scholiaHost" in window);
+
+    const pdf = await makePdf();
+    await page.evaluate(
+      (opts) => (window as unknown as { scholiaHost: { boot(o: unknown): Promise<boolean> } }).scholiaHost.boot(opts),
+      {
+        mainJs: readFileSync(join(ROOT, "main.js"), "utf8"),
+        manifest: JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as Record<string, unknown>,
+        settings: {
+          embeddingKind: "remote",
+          remoteEmbeddingBaseUrl: `${origin}/v1`,
+          remoteEmbeddingModel: "fake-embed",
+          llmPreset: "custom",
+          llmBaseUrl: `${origin}/v1`,
+          llmModel: "fake-model",
+        },
+        apiKey: API_KEY,
+        textFiles: {
+          "Lecture notes.md": "# Lecture 5: Transformers\n\nMy notes:\n\n",
+          "notes/appendix.md": `# Appendix\n\n## Markup\n\nThe appendix quotes the markup ${XSS} verbatim, as a warning about untrusted HTML.\n`,
+          ...generatedNotes(60),
+        },
+        binaryFiles: { "papers/attention.pdf": Array.from(pdf) },
+      },
+    );
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await llm?.close();
+    await new Promise((ok) => (pageServer ? pageServer.close(() => ok(undefined)) : ok(undefined)));
+  });
+
+  it("indexes the generated vault in the page and counts main-thread long tasks", async () => {
+    await page.evaluate(() => (window as unknown as { scholiaHost: { startLongTaskCount(): void } }).scholiaHost.startLongTaskCount());
+    const started = Date.now();
+    const result = await page.evaluate(() => (window as unknown as { scholiaHost: { indexVault(): Promise<{ files: number; chunks: number; failed: string[] }> } }).scholiaHost.indexVault());
+    const ms = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 200));
+    const tasks = await page.evaluate(() => (window as unknown as { scholiaHost: { longTasks(): number[] } }).scholiaHost.longTasks());
+    const over50 = tasks.filter((d) => d > 50);
+    // eslint-disable-next-line obsidianmd/rule-custom-message -- the long-task count is a reported figure
+    console.log(
+      `[e2e] indexed ${result.files} files (${result.chunks} passages) in ${ms} ms; main-thread long tasks over 50 ms: ${over50.length}` +
+        (over50.length ? ` (longest ${Math.round(Math.max(...over50))} ms)` : ""),
+    );
+    expect(result.failed).toEqual([]);
+    expect(result.files).toBe(63);
+    await page.screenshot({ path: join(ARTIFACTS, "indexed-status.png") });
+  });
+
+  it("streams a cited answer, opens the PDF at the page, and inserts the answer into the note", async () => {
+    const input = page.locator("textarea.scholia-input");
+    await input.click();
+    await input.fill("How long did training the big model on eight P100 GPUs take?");
+    // Watch the answer body while it streams: partial text must appear before the sources do.
+    await page.evaluate(() => {
+      const w = window as unknown as { partials: string[] };
+      w.partials = [];
+      new MutationObserver(() => {
+        const body = document.querySelector(".scholia-answer-body");
+        if (body && !document.querySelector(".scholia-sources")) w.partials.push(body.textContent ?? "");
+      }).observe(document.getElementById("sidebar")!, { subtree: true, childList: true, characterData: true });
+    });
+    await input.press("Enter");
+    await page.waitForSelector(".scholia-sources", { timeout: 30_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(ARTIFACTS, "failure.png") });
+      throw new Error(`No answer with sources appeared; the turn reads: ${await page.locator(".scholia-turn").last().textContent()}`, { cause: e });
+    });
+    const partials = await page.evaluate(() => (window as unknown as { partials: string[] }).partials.filter((p) => p.length > 0));
+    expect(partials.length).toBeGreaterThan(1);
+    expect(partials[0].length).toBeLessThan(partials[partials.length - 1].length);
+
+    const body = page.locator(".scholia-answer-body");
+    await expect.poll(() => body.textContent()).toContain("3.5 days");
+    // Document markup is shown as text, never turned into an element.
+    expect(await body.textContent()).toContain(`<img src=x onerror="window.__scholiaXss = 1">`);
+    expect(await page.locator(".scholia-answer-body img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __scholiaXss?: number }).__scholiaXss)).toBeUndefined();
+    // The LLM server saw the key from secret storage (it rejects requests without it).
+    expect(llm.chatRequests().length).toBeGreaterThan(0);
+
+    await page.screenshot({ path: join(ARTIFACTS, "sidebar-answer-light.png") });
+
+    const pdfCitation = page.locator(".scholia-citation", { hasText: "p. 3" });
+    await pdfCitation.hover();
+    await page.waitForSelector(".scholia-quote-popover:not([style*='display: none'])");
+    expect(await page.locator(".scholia-quote-text").textContent()).toContain("3.5 days");
+    await page.screenshot({ path: join(ARTIFACTS, "citation-hover.png") });
+    await pdfCitation.click();
+    const opened = await page.evaluate(() => (window as unknown as { scholiaHost: { opened(): Array<{ linktext: string }> } }).scholiaHost.opened());
+    expect(opened[opened.length - 1].linktext).toMatch(/^papers\/attention\.pdf#page=3(&selection=\d+,\d+,\d+,\d+)?$/);
+
+    await page.locator(".scholia-answer-actions button", { hasText: "Insert at cursor" }).click();
+    const noteText = await page.evaluate(() => (window as unknown as { scholiaHost: { saveNote(): Promise<string> } }).scholiaHost.saveNote());
+    expect(noteText.startsWith("# Lecture 5: Transformers\n\nMy notes:\n")).toBe(true);
+    expect(noteText).toMatch(/\[\[papers\/attention\.pdf#page=3[^\]]*\|[^\]]*p\. 3\]\]/);
+
+    await page.locator(".scholia-answer-actions button", { hasText: "Save as note" }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { scholiaHost: { listFiles(): string[] } }).scholiaHost.listFiles()))
+      .toContain("How long did training the big model on eight P100 GPUs take.md");
+
+    await page.evaluate(() => document.body.classList.add("theme-dark"));
+    await page.screenshot({ path: join(ARTIFACTS, "sidebar-answer-dark.png") });
+    await page.evaluate(() => document.body.classList.remove("theme-dark"));
+  });
+});
