@@ -5854,8 +5854,21 @@ var CONTROL = /[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/gu;
 var WHITESPACE = /\s/g;
 var CJK = /([\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF])/g;
 var ASCII = /^[\x20-\x7E]*$/;
+var PLAIN_ASCII = /^[\t\n\r\x20-\x7E]*$/;
 var ACCENTS = /\p{Mn}/gu;
 var WORD_CACHE_LIMIT = 2e5;
+var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+function int64Writer(target) {
+  const words = new Int32Array(target.buffer, target.byteOffset, target.length * 2);
+  return (index, value) => {
+    words[index * 2] = value;
+  };
+}
+function bigIntWriter(target) {
+  return (index, value) => {
+    target[index] = BigInt(value);
+  };
+}
 var FastWordPiece = class _FastWordPiece {
   constructor(vocab, unkId, prefix, maxWordChars, normalizer, head, tail, sequenceType, padId, specials) {
     this.vocab = vocab;
@@ -5943,19 +5956,43 @@ var FastWordPiece = class _FastWordPiece {
   }
   /** Token ids of one text without special tokens. */
   encodeText(text) {
-    const words = this.normalize(text).trim().match(WORDS);
     const out = [];
-    if (!words) return out;
-    for (const word of words) {
-      let ids = this.cache.get(word);
-      if (!ids) {
-        ids = this.wordPiece(word);
-        if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
-        this.cache.set(word, ids);
-      }
-      for (const id of ids) out.push(id);
+    if (PLAIN_ASCII.test(text)) {
+      this.encodeAscii(this.normalizer?.lowercase ? text.toLowerCase() : text, out);
+      return out;
     }
+    const words = this.normalize(text).trim().match(WORDS);
+    if (words) for (const word of words) this.pushWord(word, out);
     return out;
+  }
+  /** The same split as normalize + WORDS for plain ASCII, in one pass over char codes: regexes with
+   *  Unicode classes cost several times more, and most chunks are plain English. */
+  encodeAscii(text, out) {
+    let start = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const space = c === 32 || c === 9 || c === 10 || c === 13;
+      const punct = c >= 33 && c <= 47 || c >= 58 && c <= 64 || c >= 91 && c <= 96 || c >= 123 && c <= 126;
+      if (space || punct) {
+        if (start >= 0) {
+          this.pushWord(text.slice(start, i), out);
+          start = -1;
+        }
+        if (punct) this.pushWord(text[i], out);
+      } else if (start < 0) {
+        start = i;
+      }
+    }
+    if (start >= 0) this.pushWord(text.slice(start), out);
+  }
+  pushWord(word, out) {
+    let ids = this.cache.get(word);
+    if (!ids) {
+      ids = this.wordPiece(word);
+      if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, ids);
+    }
+    for (let i = 0; i < ids.length; i++) out.push(ids[i]);
   }
   wordPiece(word) {
     if (word.length > this.maxWordChars && Array.from(word).length > this.maxWordChars) return [this.unkId];
@@ -5983,33 +6020,39 @@ var FastWordPiece = class _FastWordPiece {
   encodeBatch(texts2, maxLength) {
     const room = Math.max(0, maxLength - this.head.ids.length - this.tail.ids.length);
     const rows = texts2.map((t) => {
-      const ids = this.encodeText(t);
-      return ids.length > room ? ids.slice(0, room) : ids;
+      const ids2 = this.encodeText(t);
+      return ids2.length > room ? ids2.slice(0, room) : ids2;
     });
     const extra = this.head.ids.length + this.tail.ids.length;
     const seq = Math.max(1, ...rows.map((r) => r.length + extra));
     const batch = texts2.length;
-    const inputIds = new BigInt64Array(batch * seq).fill(BigInt(this.padId));
+    const inputIds = new BigInt64Array(batch * seq);
     const attentionMask = new BigInt64Array(batch * seq);
     const tokenTypeIds = new BigInt64Array(batch * seq);
-    const seqType = BigInt(this.sequenceType);
+    const set = LITTLE_ENDIAN ? int64Writer : bigIntWriter;
+    const ids = set(inputIds);
+    const mask = set(attentionMask);
+    const types = set(tokenTypeIds);
+    const { head, tail, sequenceType, padId } = this;
     rows.forEach((row, b) => {
       let p = b * seq;
-      for (let i = 0; i < this.head.ids.length; i++, p++) {
-        inputIds[p] = BigInt(this.head.ids[i]);
-        tokenTypeIds[p] = BigInt(this.head.types[i]);
-        attentionMask[p] = 1n;
+      const end = p + seq;
+      for (let i = 0; i < head.ids.length; i++, p++) {
+        ids(p, head.ids[i]);
+        types(p, head.types[i]);
+        mask(p, 1);
       }
-      for (const id of row) {
-        inputIds[p] = BigInt(id);
-        tokenTypeIds[p] = seqType;
-        attentionMask[p++] = 1n;
+      for (let i = 0; i < row.length; i++, p++) {
+        ids(p, row[i]);
+        if (sequenceType) types(p, sequenceType);
+        mask(p, 1);
       }
-      for (let i = 0; i < this.tail.ids.length; i++, p++) {
-        inputIds[p] = BigInt(this.tail.ids[i]);
-        tokenTypeIds[p] = BigInt(this.tail.types[i]);
-        attentionMask[p] = 1n;
+      for (let i = 0; i < tail.ids.length; i++, p++) {
+        ids(p, tail.ids[i]);
+        types(p, tail.types[i]);
+        mask(p, 1);
       }
+      if (padId) for (; p < end; p++) ids(p, padId);
     });
     return { inputIds, attentionMask, tokenTypeIds, batch, seq };
   }

@@ -205,11 +205,8 @@ const VARIANTS: { name: string; config: RetrieverConfig }[] = [
   { name: "score, vector weight 0.3", config: fusion("score", 0.3) },
   { name: "score, vector weight 0.2", config: fusion("score", 0.2) },
   { name: "no named-file boost", config: { namedFileBoost: 1 } },
-  { name: "named-file boost 2", config: { namedFileBoost: 2 } },
-  { name: "named-file boost 3", config: { namedFileBoost: 3 } },
-  { name: "boost 2, score 0.4", config: { namedFileBoost: 2, ...fusion("score", 0.4) } },
-  { name: "boost 2, score 0.5", config: { namedFileBoost: 2, ...fusion("score", 0.5) } },
-  { name: "boost 2, rrf 0.5", config: { namedFileBoost: 2, ...fusion("rrf", 0.5) } },
+  { name: "named-file boost x1.5", config: { namedFileBoost: 1.5 } },
+  { name: "named-file boost x3", config: { namedFileBoost: 3 } },
   { name: "no stopword stripping", config: { stripStopwords: false } },
   { name: "no diversity", config: { diversity: false } },
 ];

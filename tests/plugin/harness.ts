@@ -40,7 +40,6 @@ export async function openNote(app: App, path: string): Promise<OpenNote> {
   const view = MarkdownView.create2__(leaf);
   (view as unknown as { file: TFile }).file = file;
   view.setViewData(await app.vault.read(file), true);
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- mock and real types differ
   await leaf.open(view as never);
   await leaf.openFile(file);
   app.workspace.setActiveLeaf(leaf);

@@ -37,9 +37,7 @@ export function miniMarkdownToHtml(markdown: string): string {
 
 /** Renders into `el` the way MarkdownRenderer.render would (minus sanitizing). */
 export function renderMiniMarkdown(markdown: string, el: HTMLElement): void {
-  const template = el.ownerDocument.createElement("template");
   // Deliberately unsanitized: it stands in for a renderer that lets inline HTML through.
-  // eslint-disable-next-line no-unsanitized/property, @microsoft/sdl/no-inner-html
-  template.innerHTML = miniMarkdownToHtml(markdown);
-  el.appendChild(template.content);
+  const parsed = new DOMParser().parseFromString(`<body>${miniMarkdownToHtml(markdown)}</body>`, "text/html");
+  for (const node of [...parsed.body.childNodes]) el.appendChild(el.ownerDocument.importNode(node, true));
 }

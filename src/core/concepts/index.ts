@@ -2,6 +2,6 @@
 export { generateConceptNotes, planConcepts, DEFAULT_MAX_CONCEPTS, DEFAULT_PASSAGE_TOKENS } from "./from-source";
 export { generateTopicNote, planTopicNote, DEFAULT_TOPIC_K } from "./topic";
 export { buildBackgroundStats, backgroundFromChunks } from "./background";
-
+export { existingNotesFrom, existingNotesFromChunks } from "./existing-notes";
 export { sanitizeFileStem } from "./file-names";
 export * from "./types";

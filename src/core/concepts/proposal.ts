@@ -108,15 +108,23 @@ export function cleanClaimText(text: string): { text: string; inlineIds: string[
     inlineIds.push(...ids.split(/\s*[,;]\s*/));
     return "";
   });
-  s = s
+  return { text: stripMarkup(s), inlineIds };
+}
+
+/** Plain inline text: links become their text (a source's own links may point nowhere in this
+ *  vault), embeds and HTML go, and nothing at the start can turn the line into a heading, quote or
+ *  list item. */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/!\[\[[^\]]*\]\]/g, "")
     .replace(/\[\[([^\]|]*)\|([^\]]*)\]\]/g, "$2")
-    .replace(/\[\[([^\]]*)\]\]/g, "$1")
-    .replace(/\[([^\]]*)\]\((?:[^)]*)\)/g, "$1")
+    .replace(/\[\[([^\]#]*)(?:#[^\]]*)?\]\]/g, "$1")
+    .replace(/!?\[([^\]]*)\]\((?:[^)]*)\)/g, "$1")
     .replace(/<[^>]+>/g, "")
     .replace(/\s+/g, " ")
     .replace(/\s+([.,;:!?])/g, "$1")
-    .trim();
-  return { text: s, inlineIds };
+    .trim()
+    .replace(/^(?:[#>]+\s*|[-*+]\s+|\d+[.)]\s+)+/, "");
 }
 
 export function cleanTitle(title: string): string {

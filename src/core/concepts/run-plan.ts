@@ -12,7 +12,7 @@ export interface RunOptions {
   vault: VaultReader & VaultWriter;
   existingNotes: ExistingNote[];
   dryRun?: boolean;
-  now?: () => Date;
+  now?: Date | (() => Date);
   linkBuilder?: LinkBuilder;
 }
 
@@ -46,7 +46,7 @@ function relatedPaths(concept: PlannedConcept, selected: PlannedConcept[]): stri
 
 export async function runPlan(plan: ConceptPlan, options: RunOptions): Promise<ConceptRunResult> {
   const dryRun = options.dryRun ?? false;
-  const now = (options.now ?? (() => new Date()))();
+  const now = options.now instanceof Date ? options.now : (options.now ?? (() => new Date()))();
   const selected = plan.concepts.filter((c) => c.selected);
   const vaultPaths = new Set((await options.vault.list()).map((e) => e.path));
   const links = options.linkBuilder ?? createLinkBuilder();

@@ -3,6 +3,7 @@
 // the `[hh:mm:ss]` mark before it or the yt-timestamp anchor inside it, not just its chunk's start.
 import { parseTimestamp } from "../ingest/transcript/timestamps";
 import type { Chunk } from "../types";
+import { stripMarkup } from "./proposal";
 
 export interface SourceSentence {
   text: string;
@@ -76,7 +77,7 @@ export function sourceSentences(chunks: Chunk[]): SourceSentence[] {
         if (own !== undefined && own !== chunk.start) at = { ...chunk, start: own };
         spoken = lastMarkSeconds(raw) ?? spoken;
       }
-      const text = stripTimestamps(raw);
+      const text = stripMarkup(stripTimestamps(raw));
       const key = norm(text);
       if (!text || seen.has(key)) continue;
       seen.add(key);

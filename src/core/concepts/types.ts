@@ -105,8 +105,8 @@ interface CommonOptions {
   /** Vault-relative folder for the notes; must stay inside the vault. */
   outFolder: string;
   dryRun?: boolean;
-  /** Clock for the `generated` frontmatter field (tests pass a fixed one). */
-  now?: () => Date;
+  /** Time for the `generated` frontmatter field and Update headings (tests pass a fixed one). */
+  now?: Date | (() => Date);
   /** The project link style (links.ts); the plugin passes one backed by Obsidian's link settings. */
   linkBuilder?: LinkBuilder;
   signal?: AbortSignal;

@@ -38,8 +38,26 @@ const WHITESPACE = /\s/g;
 // transformers.js tests UTF-16 units, so only the BMP CJK blocks are padded with spaces.
 const CJK = /([\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF])/g;
 const ASCII = /^[\x20-\x7E]*$/;
+/** Printable ASCII plus tab and newlines: text the normalizer can only lowercase. */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7E]*$/;
 const ACCENTS = /\p{Mn}/gu;
 const WORD_CACHE_LIMIT = 200_000;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+type Writer = (index: number, value: number) => void;
+
+function int64Writer(target: BigInt64Array): Writer {
+  const words = new Int32Array(target.buffer, target.byteOffset, target.length * 2);
+  return (index, value) => {
+    words[index * 2] = value;
+  };
+}
+
+function bigIntWriter(target: BigInt64Array): Writer {
+  return (index, value) => {
+    target[index] = BigInt(value);
+  };
+}
 
 export class FastWordPiece {
   private readonly cache = new Map<string, readonly number[]>();
@@ -133,19 +151,45 @@ export class FastWordPiece {
 
   /** Token ids of one text without special tokens. */
   encodeText(text: string): number[] {
-    const words = this.normalize(text).trim().match(WORDS);
     const out: number[] = [];
-    if (!words) return out;
-    for (const word of words) {
-      let ids = this.cache.get(word);
-      if (!ids) {
-        ids = this.wordPiece(word);
-        if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
-        this.cache.set(word, ids);
-      }
-      for (const id of ids) out.push(id);
+    if (PLAIN_ASCII.test(text)) {
+      this.encodeAscii(this.normalizer?.lowercase ? text.toLowerCase() : text, out);
+      return out;
     }
+    const words = this.normalize(text).trim().match(WORDS);
+    if (words) for (const word of words) this.pushWord(word, out);
     return out;
+  }
+
+  /** The same split as normalize + WORDS for plain ASCII, in one pass over char codes: regexes with
+   *  Unicode classes cost several times more, and most chunks are plain English. */
+  private encodeAscii(text: string, out: number[]): void {
+    let start = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const space = c === 32 || c === 9 || c === 10 || c === 13;
+      const punct = (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+      if (space || punct) {
+        if (start >= 0) {
+          this.pushWord(text.slice(start, i), out);
+          start = -1;
+        }
+        if (punct) this.pushWord(text[i], out);
+      } else if (start < 0) {
+        start = i;
+      }
+    }
+    if (start >= 0) this.pushWord(text.slice(start), out);
+  }
+
+  private pushWord(word: string, out: number[]): void {
+    let ids = this.cache.get(word);
+    if (!ids) {
+      ids = this.wordPiece(word);
+      if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, ids);
+    }
+    for (let i = 0; i < ids.length; i++) out.push(ids[i]);
   }
 
   private wordPiece(word: string): readonly number[] {
@@ -181,27 +225,35 @@ export class FastWordPiece {
     const extra = this.head.ids.length + this.tail.ids.length;
     const seq = Math.max(1, ...rows.map((r) => r.length + extra));
     const batch = texts.length;
-    const inputIds = new BigInt64Array(batch * seq).fill(BigInt(this.padId));
+    const inputIds = new BigInt64Array(batch * seq);
     const attentionMask = new BigInt64Array(batch * seq);
     const tokenTypeIds = new BigInt64Array(batch * seq);
-    const seqType = BigInt(this.sequenceType);
+    // Writing through 32-bit views avoids allocating a BigInt per token; ids are small and
+    // non-negative, so the high words stay zero. Little-endian only (checked once, with a fallback).
+    const set = LITTLE_ENDIAN ? int64Writer : bigIntWriter;
+    const ids = set(inputIds);
+    const mask = set(attentionMask);
+    const types = set(tokenTypeIds);
+    const { head, tail, sequenceType, padId } = this;
     rows.forEach((row, b) => {
       let p = b * seq;
-      for (let i = 0; i < this.head.ids.length; i++, p++) {
-        inputIds[p] = BigInt(this.head.ids[i]);
-        tokenTypeIds[p] = BigInt(this.head.types[i]);
-        attentionMask[p] = 1n;
+      const end = p + seq;
+      for (let i = 0; i < head.ids.length; i++, p++) {
+        ids(p, head.ids[i]);
+        types(p, head.types[i]);
+        mask(p, 1);
       }
-      for (const id of row) {
-        inputIds[p] = BigInt(id);
-        tokenTypeIds[p] = seqType;
-        attentionMask[p++] = 1n;
+      for (let i = 0; i < row.length; i++, p++) {
+        ids(p, row[i]);
+        if (sequenceType) types(p, sequenceType);
+        mask(p, 1);
       }
-      for (let i = 0; i < this.tail.ids.length; i++, p++) {
-        inputIds[p] = BigInt(this.tail.ids[i]);
-        tokenTypeIds[p] = BigInt(this.tail.types[i]);
-        attentionMask[p] = 1n;
+      for (let i = 0; i < tail.ids.length; i++, p++) {
+        ids(p, tail.ids[i]);
+        types(p, tail.types[i]);
+        mask(p, 1);
       }
+      if (padId) for (; p < end; p++) ids(p, padId);
     });
     return { inputIds, attentionMask, tokenTypeIds, batch, seq };
   }

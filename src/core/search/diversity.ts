@@ -10,6 +10,8 @@ export interface DiversityOptions {
   maxPerPlace: number;
   /** Passages per file. */
   maxPerFile: number;
+  /** Files exempt from maxPerFile (the ones a query names). */
+  uncappedFiles?: ReadonlySet<string>;
 }
 
 export function defaultDiversity(k: number): DiversityOptions {
@@ -46,7 +48,7 @@ export function diversify<T>(ranked: T[], k: number, chunkOf: (item: T) => Chunk
     const place = placeKey(chunk);
     const np = perPlace.get(place) ?? 0;
     const nf = perFile.get(chunk.path) ?? 0;
-    if (np >= options.maxPerPlace || nf >= options.maxPerFile) {
+    if (np >= options.maxPerPlace || (nf >= options.maxPerFile && !options.uncappedFiles?.has(chunk.path))) {
       deferred.push(item);
       continue;
     }

@@ -25,7 +25,6 @@ for (const t of targets) {
 Object.defineProperty(Array.prototype, "findLastIndex", { value: nativeFindLastIndex, enumerable: false, writable: true, configurable: true });
 
 interface BootOptions {
-  mainJs: string;
   manifest: AnyRecord;
   settings: AnyRecord;
   textFiles: Record<string, string>;
@@ -88,9 +87,10 @@ async function boot(opts: BootOptions) {
     if (name === "obsidian") return obsidian;
     throw new Error(`The plugin required "${name}", which a browser page does not have.`);
   };
-  // Evaluating the built main.js as Obsidian does (CommonJS with an injected require) is the point here.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call, obsidianmd/rule-custom-message
-  new Function("module", "exports", "require", opts.mainJs)(module, module.exports, require);
+  // main.js is served wrapped in a function (CommonJS with an injected require, as Obsidian runs it).
+  const runMain = (window as unknown as { scholiaMain?: (m: unknown, e: unknown, r: unknown) => void }).scholiaMain;
+  if (!runMain) throw new Error("main.js was not loaded into the page.");
+  runMain(module, module.exports, require);
   const PluginClass = (module.exports.default ?? module.exports) as new (app: unknown, manifest: unknown) => AnyRecord;
   const plugin = new PluginClass(app, opts.manifest) as AnyRecord & {
     onload(): Promise<void>;
