@@ -41,9 +41,15 @@ export function selectPassages(chunks: Chunk[], maxTokens: number, pageCount?: n
     const want = Math.max(1, Math.floor(maxTokens / avg));
     const picked = new Set<number>();
     for (let i = 0; i < want; i++) picked.add(Math.floor((i * pool.length) / want));
-    chosen = pool.filter((_, i) => picked.has(i));
+    chosen = [];
     let used = 0;
-    chosen = chosen.filter((c) => (used += cost(c)) <= maxTokens || used === cost(c));
+    for (const [i, c] of pool.entries()) {
+      if (!picked.has(i)) continue;
+      // The first passage always goes in, however long, so a model is never sent nothing.
+      if (chosen.length && used + cost(c) > maxTokens) continue;
+      chosen.push(c);
+      used += cost(c);
+    }
   }
   const entries = chosen.map((chunk, i) => ({ id: `P${i + 1}`, chunk }));
   return { entries, byId: new Map(entries.map((e) => [e.id, e.chunk])), left: usable.length - chosen.length };
