@@ -104,6 +104,12 @@ describe("TransformersEmbedder on a local transformers.js folder", () => {
     expect(dot(query, asDocument)).toBeLessThan(0.999);
   });
 
+  it("embeds text that spells out a special token (through the library tokenizer)", async () => {
+    const embedder = new TransformersEmbedder({ model: tinyBert });
+    const [v] = await embedder.embedDocuments(["the model [SEP] data"]);
+    expect(Math.sqrt(dot(v, v))).toBeCloseTo(1, 4);
+  });
+
   it("stops between batches when the signal is aborted", async () => {
     const embedder = new TransformersEmbedder({ model: tinyBert, batchSize: 1 });
     await embedder.init();

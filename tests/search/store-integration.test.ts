@@ -98,7 +98,6 @@ describe("retrieval on the index store", () => {
     const q = "Where do the ResNet authors place batch normalization?";
     const r = await new Retriever(index, embedder).search(q, { k: 3 });
     expect(r.passages[0].chunk.path).toBe("papers/he2016_resnet_notes.md");
-    console.log(JSON.stringify(r.passages.map((p) => [p.chunk.text, p.chunk.headings, p.score, p.keywordScore, p.vectorScore])));
     expect(r.passages[0].chunk.text).toMatch(/right after each convolution/);
     const unnamed = await new Retriever(index, embedder, { namedFileBoost: 1 }).search(q, { k: 3 });
     expect(unnamed.passages[0].chunk.path).toBe("papers/batch-norm.md");

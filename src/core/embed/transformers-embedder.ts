@@ -225,8 +225,8 @@ export class TransformersEmbedder implements Embedder {
     this.modelInputs = inputs;
     const tok = this.tokenizer;
     this.fast =
-      !this.flatInputs && tok && (tok.padding_side ?? "right") === "right" && typeof tok.pad_token_id === "number"
-        ? FastWordPiece.fromJson(tok._tokenizerJSON, tok.pad_token_id)
+      tok && (tok.padding_side ?? "right") === "right"
+        ? FastWordPiece.fromJson(tok._tokenizerJSON, typeof tok.pad_token_id === "number" ? tok.pad_token_id : 0)
         : null;
     const pooled = POOLED_OUTPUTS.find((n) => outputs.includes(n));
     const token = TOKEN_OUTPUTS.find((n) => outputs.includes(n));
@@ -307,8 +307,14 @@ export class TransformersEmbedder implements Embedder {
   }
 
   private async embedFlat(texts: string[]): Promise<Float32Array[]> {
-    const tokenizer = this.tokenizer as unknown as (t: string[], o: Record<string, unknown>) => { input_ids: number[][] };
-    const { input_ids } = tokenizer(texts, { add_special_tokens: false, return_tensor: false, padding: false, truncation: false });
+    const fast = this.fast;
+    let input_ids: number[][];
+    if (fast && texts.every((t) => fast.canEncode(t))) {
+      input_ids = texts.map((t) => fast.encodeText(t));
+    } else {
+      const tokenizer = this.tokenizer as unknown as (t: string[], o: Record<string, unknown>) => { input_ids: number[][] };
+      ({ input_ids } = tokenizer(texts, { add_special_tokens: false, return_tensor: false, padding: false, truncation: false }));
+    }
     const ids: bigint[] = [];
     const offsets: bigint[] = [];
     for (const row of input_ids) {

@@ -1,8 +1,10 @@
 // Fusing the keyword and the vector ranking into one. Two methods, both measured by `npm run eval`:
 //  - reciprocal rank fusion (RRF): ignores score scales entirely, so it is robust to any BM25 or
 //    cosine distribution, but it throws away how far ahead a clear winner is;
-//  - relative score fusion: each ranker's scores are min-max normalized over its own candidates and
-//    combined with a weight, which keeps the size of the gaps.
+//  - relative score fusion: each ranker's scores are normalized over its own candidates and combined
+//    with a weight, which keeps the size of the gaps. BM25 is divided by its maximum (0 is its
+//    natural floor: min-max would score the weakest real match like a non-match, which in a short
+//    list is a real passage); cosine is min-max normalized, because its floor depends on the model.
 import type { ScoredChunk } from "./searchable";
 
 export type FusionMethod = "rrf" | "score";
@@ -27,7 +29,13 @@ export interface FusedCandidate {
 
 export const DEFAULT_FUSION: FusionOptions = { method: "score", vectorWeight: 0.3, rrfK: 60 };
 
-function normalizer(list: ScoredChunk[]): (score: number) => number {
+function maxNormalizer(list: ScoredChunk[]): (score: number) => number {
+  let max = 0;
+  for (const c of list) if (c.score > max) max = c.score;
+  return max > 0 ? (s) => Math.max(0, s) / max : () => 1;
+}
+
+function minMaxNormalizer(list: ScoredChunk[]): (score: number) => number {
   let min = Infinity;
   let max = -Infinity;
   for (const c of list) {
@@ -54,8 +62,8 @@ export function fuseRankings(keyword: ScoredChunk[], vector: ScoredChunk[], opti
   };
   const wv = Math.min(1, Math.max(0, options.vectorWeight));
   const wk = 1 - wv;
-  const normK = normalizer(keyword);
-  const normV = normalizer(vector);
+  const normK = maxNormalizer(keyword);
+  const normV = minMaxNormalizer(vector);
 
   keyword.forEach((hit, rank) => {
     const c = get(hit.ordinal);
