@@ -109,6 +109,8 @@ function plainQuestion(o: Record<string, unknown>): { id: string; question: stri
 interface ModeResult {
   pages: RankMetrics;
   time: RankMetrics;
+  /** eval/qa-extra.jsonl: paraphrased questions that do not name their paper. */
+  extra: RankMetrics;
 }
 
 interface Refusal {
@@ -117,21 +119,22 @@ interface Refusal {
   answerable: number;
   transcriptRefused: number;
   transcript: number;
+  extraRefused: number;
+  extra: number;
   unanswerableRefused: number;
   unanswerable: number;
   refusedAnswerableIds: string[];
   acceptedUnanswerableIds: string[];
 }
 
-interface Variant {
+interface Variant extends ModeResult {
   name: string;
   config: RetrieverConfig;
-  pages: RankMetrics;
-  time: RankMetrics;
 }
 
 interface QuestionSets {
   pages: PageQuestion[];
+  extra: PageQuestion[];
   times: TimeQuestion[];
   unanswerable: { id: string; question: string }[];
 }
@@ -151,6 +154,7 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
   for (const mode of modes) {
     const pageRanks: number[] = [];
     const timeRanks: number[] = [];
+    const extraRanks: number[] = [];
     const ask = async (id: string, question: string, hit: (r: Awaited<ReturnType<Retriever["searchDetailed"]>>) => number, ranks: number[]) => {
       const r = await retriever.searchDetailed(question, { k: K, mode });
       const rank = hit(r);
@@ -159,7 +163,8 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
     };
     for (const q of sets.pages) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), pageRanks);
     for (const q of sets.times) await ask(q.id, q.question, (r) => firstTimeHit(r.passages, q), timeRanks);
-    out[mode] = { pages: rankMetrics(pageRanks), time: rankMetrics(timeRanks) };
+    for (const q of sets.extra) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), extraRanks);
+    out[mode] = { pages: rankMetrics(pageRanks), time: rankMetrics(timeRanks), extra: rankMetrics(extraRanks) };
   }
   return out;
 }
@@ -172,6 +177,8 @@ async function refusal(retriever: Retriever, sets: QuestionSets, mode: SearchMod
     answerable: sets.pages.length,
     transcriptRefused: 0,
     transcript: sets.times.length,
+    extraRefused: 0,
+    extra: sets.extra.length,
     unanswerableRefused: 0,
     unanswerable: sets.unanswerable.length,
     refusedAnswerableIds: [],
@@ -185,6 +192,11 @@ async function refusal(retriever: Retriever, sets: QuestionSets, mode: SearchMod
   for (const q of sets.times) {
     if (!(await refused(q.question))) continue;
     r.transcriptRefused++;
+    r.refusedAnswerableIds.push(q.id);
+  }
+  for (const q of sets.extra) {
+    if (!(await refused(q.question))) continue;
+    r.extraRefused++;
     r.refusedAnswerableIds.push(q.id);
   }
   for (const q of sets.unanswerable) {
@@ -201,11 +213,9 @@ const VARIANTS: { name: string; config: RetrieverConfig }[] = [
   { name: "rrf, vector weight 0.5", config: fusion("rrf", 0.5) },
   { name: "rrf, vector weight 0.3", config: fusion("rrf", 0.3) },
   { name: "score, vector weight 0.5", config: fusion("score", 0.5) },
-  { name: "score, vector weight 0.4", config: fusion("score", 0.4) },
   { name: "score, vector weight 0.3", config: fusion("score", 0.3) },
   { name: "score, vector weight 0.2", config: fusion("score", 0.2) },
   { name: "no named-file boost", config: { namedFileBoost: 1 } },
-  { name: "named-file boost x1.5", config: { namedFileBoost: 1.5 } },
   { name: "named-file boost x3", config: { namedFileBoost: 3 } },
   { name: "no stopword stripping", config: { stripStopwords: false } },
   { name: "no diversity", config: { diversity: false } },
@@ -222,6 +232,8 @@ interface ModelReport {
   refusal: Refusal[];
   variants: Variant[];
   questions: QuestionDetail[];
+  /** Wall time of one hybrid search (embedding the query included), over all questions. */
+  searchMs: { mean: number; p95: number };
 }
 
 async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSets, reuse: boolean): Promise<ModelReport | null> {
@@ -250,6 +262,17 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
 
     const retriever = new Retriever(index, embedder);
     const questions: QuestionDetail[] = [];
+    const times: number[] = [];
+    for (const q of [...sets.pages, ...sets.extra, ...sets.times, ...sets.unanswerable]) {
+      const t0 = performance.now();
+      await retriever.search(q.question, { k: K, mode: "hybrid" });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const searchMs = {
+      mean: Number((times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)).toFixed(2)),
+      p95: Number((times[Math.min(times.length - 1, Math.floor(times.length * 0.95))] ?? 0).toFixed(2)),
+    };
     const modes = await evaluateModes(retriever, sets, MODES, questions);
     for (const q of sets.unanswerable) {
       const r = await retriever.searchDetailed(q.question, { k: K, mode: "hybrid" });
@@ -259,7 +282,7 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
     const variants: Variant[] = [];
     for (const v of VARIANTS) {
       const r = await evaluateModes(new Retriever(index, embedder, v.config), sets, ["hybrid"]);
-      variants.push({ ...v, pages: r.hybrid.pages, time: r.hybrid.time });
+      variants.push({ ...v, ...r.hybrid });
     }
     return {
       model: embedder.id,
@@ -271,6 +294,7 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
       refusal: refusals,
       variants,
       questions,
+      searchMs,
     };
   } finally {
     await embedder.dispose();
@@ -284,33 +308,37 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
   const out: string[] = [];
   const timeCol = sets.times.length > 0;
   out.push("");
-  out.push(`Retrieval on ../shared/corpus: ${sets.pages.length} page questions (qa-dev.jsonl), ${sets.times.length} transcript questions, k = ${K}`);
   out.push(
-    [pad("model", 26), pad("mode", 8), "page@1", "page@5", "MRR   ", timeCol ? `time@5(±${TIME_TOLERANCE_S}s)` : ""].join("  ").trimEnd(),
+    `Retrieval on ../shared/corpus, k = ${K}: page = ${sets.pages.length} qa-dev.jsonl questions; time = ${sets.times.length} transcript questions ` +
+      `(a passage starting within ±${TIME_TOLERANCE_S} s); extra = ${sets.extra.length} paraphrased questions of eval/qa-extra.jsonl`,
   );
+  const head = ["model".padEnd(26), "mode    ", "page@1", "page@5", "MRR   ", "time@5", "extra@1", "extra@5", "extraMRR"];
+  out.push(head.join("  "));
   for (const r of reports) {
     for (const mode of MODES) {
       const m = r.modes[mode];
-      out.push([pad(r.model, 26), pad(mode, 8), f3(m.pages.hitAt1) + " ", f3(m.pages.hitAt5) + " ", f3(m.pages.mrr) + " ", timeCol ? f3(m.time.hitAt5) : ""].join("  ").trimEnd());
+      const cells = [pad(r.model, 26), pad(mode, 8), f3(m.pages.hitAt1), f3(m.pages.hitAt5), f3(m.pages.mrr), timeCol ? f3(m.time.hitAt5) : "  -  ", f3(m.extra.hitAt1), f3(m.extra.hitAt5), f3(m.extra.mrr)];
+      out.push(cells.map((c, i) => c.padEnd(head[i].length)).join("  "));
     }
   }
   for (const r of reports) {
     out.push("");
-    out.push(`${r.model}: ${r.files} files, ${r.chunks} chunks, indexed in ${r.indexSeconds.toFixed(1)} s${r.failed.length ? `; not indexed: ${r.failed.map((f) => `${f.path} (${f.reason ?? "?"})`).join(", ")}` : ""}`);
+    out.push(`${r.model}: ${r.files} files, ${r.chunks} chunks, indexed in ${r.indexSeconds.toFixed(1)} s; hybrid search ${r.searchMs.mean} ms mean, ${r.searchMs.p95} ms p95${r.failed.length ? `; not indexed: ${r.failed.map((f) => `${f.path} (${f.reason ?? "?"})`).join(", ")}` : ""}`);
     for (const f of r.refusal) {
       out.push(
         `  refusal (${f.mode}, confidence < ${REFUSAL_THRESHOLD}): answerable refused ${f.answerableRefused}/${f.answerable}` +
           (f.transcript ? `, transcript refused ${f.transcriptRefused}/${f.transcript}` : "") +
+          (f.extra ? `, extra refused ${f.extraRefused}/${f.extra}` : "") +
           `; unanswerable refused ${f.unanswerableRefused}/${f.unanswerable}` +
           (f.refusedAnswerableIds.length ? `; wrongly refused: ${f.refusedAnswerableIds.join(" ")}` : "") +
           (f.acceptedUnanswerableIds.length ? `; wrongly answered: ${f.acceptedUnanswerableIds.join(" ")}` : ""),
       );
     }
-    out.push(`  fusion variants (hybrid)        page@1  page@5  MRR   ${timeCol ? " time@5" : ""}`);
+    out.push(`  fusion variants (hybrid)          page@1  page@5  MRR    time@5  extra@5  extraMRR`);
     for (const v of r.variants) {
       const f = v.config.fusion;
       const mark = f && f.method === DEFAULT_FUSION.method && f.vectorWeight === DEFAULT_FUSION.vectorWeight ? " (default)" : "";
-      out.push(`  ${pad(v.name + mark, 32)}${f3(v.pages.hitAt1)}   ${f3(v.pages.hitAt5)}   ${f3(v.pages.mrr)}${timeCol ? `   ${f3(v.time.hitAt5)}` : ""}`);
+      out.push(`  ${pad(v.name + mark, 34)}${[f3(v.pages.hitAt1), f3(v.pages.hitAt5), f3(v.pages.mrr), f3(v.time.hitAt5), f3(v.extra.hitAt5) + "  ", f3(v.extra.mrr)].join("   ")}`);
     }
   }
   process.stdout.write(out.join("\n") + "\n");
@@ -330,6 +358,7 @@ async function main(): Promise<void> {
   }
   const sets: QuestionSets = {
     pages: readJsonl(qaFile, pageQuestion),
+    extra: readJsonl(nodePath.join(ROOT, "eval/qa-extra.jsonl"), pageQuestion),
     times: readJsonl(nodePath.join(ROOT, "eval/transcript-questions.jsonl"), timeQuestion),
     unanswerable: readJsonl(nodePath.join(ROOT, "eval/unanswerable.jsonl"), plainQuestion),
   };
@@ -349,7 +378,7 @@ async function main(): Promise<void> {
     refusalThreshold: REFUSAL_THRESHOLD,
     timeToleranceSeconds: TIME_TOLERANCE_S,
     defaultFusion: DEFAULT_FUSION,
-    questions: { pages: sets.pages.length, transcript: sets.times.length, unanswerable: sets.unanswerable.length },
+    questions: { pages: sets.pages.length, extra: sets.extra.length, transcript: sets.times.length, unanswerable: sets.unanswerable.length },
     models: reports,
   };
   writeFileSync(nodePath.join(ROOT, "eval/results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -283,6 +283,32 @@ describe("safety: never overwrite", () => {
     expect(vault.files.get(path)).toBe(text);
   });
 
+  it("lets two sources share a concept note without erasing each other's material, and re-runs change nothing", async () => {
+    const vault = new MemoryVault({ [PDF]: "%PDF-fake", "papers/other.pdf": "%PDF-fake" });
+    const other = paperDocument("papers/other.pdf");
+    other.chunks = other.chunks.map((c) => ({ ...c, text: c.text.replace("fewer epochs", "far fewer epochs in a second study") }));
+    const fromOther = [{ title: "Dropout", claims: [{ text: "Dropout drops units.", cue: "randomly dropping units" }, { text: "A second study saw faster convergence.", cue: "second study" }] }];
+    const runA = () => run(vault, new ScriptedLlm([conceptReply(PAPER_CONCEPTS)]));
+    const runB = () =>
+      generateConceptNotes({ source: other, llm: new ScriptedLlm([conceptReply(fromOther)]), vault, existingNotes: [], outFolder: "Concepts", now: FIXED_NOW });
+
+    await runA();
+    const b = await runB();
+    expect(b.notes[0]).toMatchObject({ path: "Concepts/Dropout.md", action: "updated" });
+    expect(b.notes[0].reason).toMatch(/^also generated from \[\[papers\/dropout-study.pdf\]\]: new material appended/);
+    const shared = vault.files.get("Concepts/Dropout.md")!;
+    expect(shared).toContain("usually 0.5 [[papers/dropout-study.pdf#page=2|p. 2]].");
+    expect(shared).toContain("- A second study saw faster convergence [[papers/other.pdf#page=3|p. 3]].");
+    expect(shared).toContain('sources:\n  - "[[papers/dropout-study.pdf]]"\n  - "[[papers/other.pdf]]"\n');
+    // Still recognisably generated: the hash matches the body.
+    expect(await sha256Hex(bodyOf(shared))).toBe(/scholia-hash: ([0-9a-f]{64})/.exec(shared)![1]);
+
+    const before = vault.snapshot();
+    expect((await runA()).notes.map((n) => n.action)).toEqual(["skipped", "skipped"]);
+    expect((await runB()).notes.map((n) => n.action)).toEqual(["skipped"]);
+    expect(vault.snapshot()).toEqual(before);
+  });
+
   it("leaves a note a person wrote from scratch byte-identical when it already says everything", async () => {
     const mine = "# Dropout\n\nDropout randomly drops units from a network during training to reduce overfitting. Each hidden unit is kept with a fixed probability, usually 0.5. At test time the weights are scaled instead of sampling thinned networks. It lowered test error on every benchmark, especially with batch normalization.";
     const { vault } = setup({ "Concepts/dropout.md": mine });

@@ -59,7 +59,7 @@ describe("claims", () => {
         concepts: [
           concept({
             title: "Dup",
-            sections: [{ heading: "", claims: [{ text: "Good.", cites: ["P3", 2] }, { text: "Bad.", cites: ["P7"] }, "Bare string without id."] }],
+            sections: [{ heading: "", claims: [{ text: "Good.", cites: ["P3", 2, "P2"] }, { text: "Bad.", cites: ["P7", 1] }, "Bare string without id."] }],
           }),
           concept({ title: "dup" }),
         ],
@@ -75,7 +75,7 @@ describe("claims", () => {
     expect(warnings).toEqual([
       'The model proposed "dup" twice; the second was ignored.',
       "2 claims without a valid passage id were dropped.",
-      "The model cited passage ids that do not exist: P7.",
+      "The model cited passage ids that do not exist: 2, P7, 1.",
     ]);
   });
 });

@@ -28,6 +28,7 @@ const STOPWORDS = new Set(
     "computes produce produces apply applies perform performs learn learns train trains become becomes lead leads remain " +
     "remains seem tend tends try tries help helps suggest suggests yield yields call appear appears " +
     "single multiple percent per cent whereas " +
+    "come comes coming came look looks looking looked put puts putting talk talking wanna gotta " +
     "hope guess mean means stuff trust bunch couple today video videos channel minute minutes " +
     "et al ie eg i.e e.g cf vs etc arxiv preprint pp vol proc proceedings conference journal university thank thanks acknowledgments"
   ).split(" "),

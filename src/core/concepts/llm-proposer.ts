@@ -61,7 +61,10 @@ export async function proposeConcepts(
   const retry: ChatMessage[] = [
     ...messages,
     { role: "assistant", content: first.slice(0, 4000) },
-    { role: "user", content: `That reply cannot be used: ${check1.error} Reply again with the corrected JSON object only.` },
+    {
+      role: "user",
+      content: `That reply cannot be used: ${check1.error} Reply again with the corrected JSON object only; if it was cut off, propose fewer concepts with shorter claims.`,
+    },
   ];
   const second = await llm.complete(retry, { json: true, temperature: 0, signal });
   const check2 = checkProposal(second, table, maxConcepts);

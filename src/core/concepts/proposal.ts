@@ -97,7 +97,8 @@ function claimOf(v: unknown): RawClaim | null {
   if (typeof v === "string") return v.trim() ? { text: v, cites: [] } : null;
   if (!isObj(v) || typeof v.text !== "string" || !v.text.trim()) return null;
   if (v.cites !== undefined && !Array.isArray(v.cites)) return null;
-  const cites = (Array.isArray(v.cites) ? v.cites : []).map((x) => (typeof x === "number" ? `P${x}` : String(x)));
+  // A bare number is not read as "P<number>": it may be the paper's own reference "[12]".
+  const cites = (Array.isArray(v.cites) ? v.cites : []).map((x) => String(x));
   return { text: v.text, cites };
 }
 

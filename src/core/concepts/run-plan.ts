@@ -91,6 +91,7 @@ export async function runPlan(plan: ConceptPlan, options: RunOptions): Promise<C
           videoId: plan.timestampStyle === "yt-anchor" ? plan.videoId : undefined,
           body: renderBody(input),
           claims,
+          replaceOtherSources: plan.origin.kind === "topic",
         },
         { dryRun, now },
       ),

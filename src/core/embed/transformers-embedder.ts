@@ -295,11 +295,11 @@ export class TransformersEmbedder implements Embedder {
       const Tensor = this.lib!.Tensor;
       const dims = [enc.batch, enc.seq];
       const inputs: Record<string, TensorLike> = {
-        input_ids: new Tensor("int64", enc.inputIds, dims) as unknown as TensorLike,
-        attention_mask: new Tensor("int64", enc.attentionMask, dims) as unknown as TensorLike,
+        input_ids: new Tensor("int64", enc.inputIds, dims),
+        attention_mask: new Tensor("int64", enc.attentionMask, dims),
       };
       if (this.modelInputs.includes("token_type_ids")) {
-        inputs.token_type_ids = new Tensor("int64", enc.tokenTypeIds, dims) as unknown as TensorLike;
+        inputs.token_type_ids = new Tensor("int64", enc.tokenTypeIds, dims);
       }
       return inputs;
     }

@@ -15,9 +15,8 @@ function nameText(file: SearchableFile): string {
   // "DeepResidualLearning" both yield words.
   const name = basename(file.path)
     .replace(/\.[^.]+$/u, "")
-    .replace(/[_+]+/gu, " ")
-    .replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2");
-  return `${name} ${file.title ?? ""}`;
+    .replace(/[_+]+/gu, " ");
+  return `${name} ${name.replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2")} ${file.title ?? ""}`;
 }
 
 export class FileNames {
@@ -28,7 +27,9 @@ export class FileNames {
    *  the passages of other files use more than the named file's own ("ImageNet", in the title of
    *  the AlexNet paper and all over the others) is a topic, not that file's name. */
   namedFiles(terms: QueryTerm[], files: SearchableFile[], usedIn: string[][] = []): string[] {
-    if (!terms.some((t) => t.named)) return [];
+    // A lower-case term names a file too when no passage uses it ("alexnet" typed in lower case).
+    const candidate = (t: QueryTerm, i: number) => !/^\d+$/u.test(t.term) && (t.named || usedIn[i]?.length === 0);
+    if (!terms.some(candidate)) return [];
     const live = new Set<string>();
     const out = new Set<string>();
     const stemsOf = files
@@ -44,7 +45,7 @@ export class FileNames {
         return { path: f.path, stems: entry.stems, words: entry.words };
       });
     terms.forEach((t, i) => {
-      if (!t.named || /^\d+$/u.test(t.term)) return;
+      if (!candidate(t, i)) return;
       // "BN" names ioffe2015_batch_normalization.pdf, "GAN" a title with "Generative Adversarial Nets".
       const hits = stemsOf.filter((f) => termIn(t.term, f.stems) || acronymIn(t.term, f.words));
       if (hits.length === 0 || hits.length > MAX_FILES_PER_NAME) return;

@@ -53,6 +53,7 @@ const DF_PROBE = 40;
  *  question asks where the ResNet authors put it). */
 const DEFAULT_NAMED_FILE_BOOST: number | "first" = "first";
 const MAX_NAMED_FILES = 3;
+const MAX_TERMS = 16;
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) {
@@ -133,7 +134,8 @@ export class Retriever {
     throwIfAborted(signal);
     const effectiveMode: SearchMode = queryVector ? mode : "keyword";
 
-    const terms = queryTerms(q);
+    // A pasted paragraph is not a question: its first terms are enough to judge and cost one probe each.
+    const terms = queryTerms(q).slice(0, MAX_TERMS);
     const kwQuery = this.config.stripStopwords === false ? q : keywordQuery(q);
     // Keyword hits are cheap and feed the confidence's agreement signal even in vector mode.
     let keyword = admit(this.index.keywordSearch(kwQuery, candidates, filter));
