@@ -31,6 +31,39 @@ const plugin = {
   minify: production,
 };
 
+// The embedding Web Worker (src/worker/embed-worker.ts): transformers.js on onnxruntime-web's
+// single-threaded WASM build, with the .wasm binary inlined, so the plugin never loads code from a CDN.
+// It is built in memory and inlined into main.js as text when the plugin imports "scholia:embed-worker"
+// (Obsidian installs only main.js, manifest.json and styles.css, so a worker cannot be a separate file).
+const embedWorker = {
+  entryPoints: ["src/worker/embed-worker.ts"],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  write: false,
+  outfile: "dist/embed-worker.js",
+  loader: { ".wasm": "binary" },
+  // transformers.js imports the WebGPU build; the CPU-only WASM build has the same API at half the size.
+  alias: { "onnxruntime-web/webgpu": "onnxruntime-web/wasm" },
+  // Only reached for local model folders, which exist in Node alone; the worker never takes that path.
+  external: ["node:fs/promises"],
+  minify: true,
+  logLevel: "warning",
+};
+
+const inlineEmbedWorker = {
+  name: "inline-embed-worker",
+  setup(build) {
+    build.onResolve({ filter: /^scholia:embed-worker$/ }, (args) => ({ path: args.path, namespace: "scholia-embed-worker" }));
+    build.onLoad({ filter: /.*/, namespace: "scholia-embed-worker" }, async () => {
+      const result = await esbuild.build(embedWorker);
+      return { contents: result.outputFiles[0].text, loader: "text" };
+    });
+  },
+};
+plugin.plugins = [inlineEmbedWorker];
+
 const cli = {
   banner: { js: "#!/usr/bin/env node\n" + banner },
   entryPoints: ["src/cli/main.ts"],

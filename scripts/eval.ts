@@ -32,6 +32,8 @@ import type { SearchMode } from "../src/core/types";
 
 const ROOT = nodePath.resolve(__dirname, "..");
 const K = 10;
+/** `scholia ask` retrieves 8 passages by default; refusals are measured as it sees them. */
+const ASK_K = 8;
 const MODES: SearchMode[] = ["keyword", "vector", "hybrid"];
 
 interface Args {
@@ -170,7 +172,7 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
 }
 
 async function refusal(retriever: Retriever, sets: QuestionSets, mode: SearchMode): Promise<Refusal> {
-  const refused = async (q: string) => (await retriever.search(q, { k: K, mode })).confidence < REFUSAL_THRESHOLD;
+  const refused = async (q: string) => (await retriever.search(q, { k: ASK_K, mode })).confidence < REFUSAL_THRESHOLD;
   const r: Refusal = {
     mode,
     answerableRefused: 0,
@@ -326,7 +328,7 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
     out.push(`${r.model}: ${r.files} files, ${r.chunks} chunks, indexed in ${r.indexSeconds.toFixed(1)} s; hybrid search ${r.searchMs.mean} ms mean, ${r.searchMs.p95} ms p95${r.failed.length ? `; not indexed: ${r.failed.map((f) => `${f.path} (${f.reason ?? "?"})`).join(", ")}` : ""}`);
     for (const f of r.refusal) {
       out.push(
-        `  refusal (${f.mode}, confidence < ${REFUSAL_THRESHOLD}): answerable refused ${f.answerableRefused}/${f.answerable}` +
+        `  refusal (${f.mode}, k = ${ASK_K}, confidence < ${REFUSAL_THRESHOLD}): answerable refused ${f.answerableRefused}/${f.answerable}` +
           (f.transcript ? `, transcript refused ${f.transcriptRefused}/${f.transcript}` : "") +
           (f.extra ? `, extra refused ${f.extraRefused}/${f.extra}` : "") +
           `; unanswerable refused ${f.unanswerableRefused}/${f.unanswerable}` +
@@ -334,11 +336,11 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
           (f.acceptedUnanswerableIds.length ? `; wrongly answered: ${f.acceptedUnanswerableIds.join(" ")}` : ""),
       );
     }
-    out.push(`  fusion variants (hybrid)          page@1  page@5  MRR    time@5  extra@5  extraMRR`);
+    out.push(`  fusion variants (hybrid)            page@1  page@5  MRR    time@5  extra@5  extraMRR`);
     for (const v of r.variants) {
       const f = v.config.fusion;
       const mark = f && f.method === DEFAULT_FUSION.method && f.vectorWeight === DEFAULT_FUSION.vectorWeight ? " (default)" : "";
-      out.push(`  ${pad(v.name + mark, 34)}${[f3(v.pages.hitAt1), f3(v.pages.hitAt5), f3(v.pages.mrr), f3(v.time.hitAt5), f3(v.extra.hitAt5) + "  ", f3(v.extra.mrr)].join("   ")}`);
+      out.push(`  ${pad(v.name + mark, 36)}${[f3(v.pages.hitAt1), f3(v.pages.hitAt5), f3(v.pages.mrr), f3(v.time.hitAt5), f3(v.extra.hitAt5) + "  ", f3(v.extra.mrr)].join("   ")}`);
     }
   }
   process.stdout.write(out.join("\n") + "\n");

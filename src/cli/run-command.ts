@@ -35,7 +35,6 @@ export interface CommandContext {
 /** The index folder the plugin uses inside a vault (the CLI contract's default). */
 export function defaultIndexDir(vaultRoot: string): string {
   // The CLI contract fixes this folder; inside Obsidian the plugin uses Vault#configDir instead.
-  // eslint-disable-next-line obsidianmd/hardcoded-config-path
   return nodePath.join(vaultRoot, ".obsidian", "plugins", "scholia", "index");
 }
 

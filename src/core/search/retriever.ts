@@ -66,13 +66,14 @@ function errorMessage(err: unknown): string {
   return m.replace(/\s+/gu, " ").trim().replace(/\.$/u, "");
 }
 
+/** Per-search memo of chunk word sets, keyed by id: stores hand out a fresh Chunk object per call. */
 function stemCache(): (chunk: Chunk) => Set<string> {
-  const cache = new Map<Chunk, Set<string>>();
+  const cache = new Map<string, Set<string>>();
   return (chunk) => {
-    let s = cache.get(chunk);
+    let s = cache.get(chunk.id);
     if (!s) {
       s = chunkStemSet(chunk);
-      cache.set(chunk, s);
+      cache.set(chunk.id, s);
     }
     return s;
   };
