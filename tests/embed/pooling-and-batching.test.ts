@@ -57,6 +57,13 @@ describe("planBatches", () => {
     }
   });
 
+  it("caps the padded length of a batch, giving an over-long text a batch of its own", () => {
+    const lengths = [100, 900, 100, 100, 100, 3000, 50];
+    const batches = planBatches(lengths, 32, 400);
+    expect(batches).toEqual([[5], [1], [0, 2, 3, 4], [6]]);
+    for (const b of batches) expect(b.length === 1 || b.length * Math.max(...b.map((i) => lengths[i])) <= 400).toBe(true);
+  });
+
   it("handles an empty input and a batch size below one", () => {
     expect(planBatches([], 32)).toEqual([]);
     expect(planBatches([5, 6], 0)).toEqual([[1], [0]]);

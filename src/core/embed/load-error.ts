@@ -30,6 +30,11 @@ export function describeLoadError(error: unknown, ctx: LoadContext): string {
   const message = firstLine(error);
   const file = missingFile(error);
   const cause = error instanceof Error && error.cause ? firstLine(error.cause) : "";
+  const corrupt = /Load model from (\S+?) failed:\s*Protobuf parsing failed/i.exec(message);
+  if (corrupt) {
+    const name = corrupt[1].replace(/\\/g, "/").split("/").slice(-2).join("/");
+    return `Could not load the embedding model ${ctx.isLocal ? "from " : ""}${ctx.model}: ${name} is not a valid ONNX file (incomplete download?).`;
+  }
   if (ctx.isLocal) {
     if (file) return `The embedding model folder ${ctx.model} has no ${file}.`;
     return `Could not load the embedding model from ${ctx.model}: ${message}.`;

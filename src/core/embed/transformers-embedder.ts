@@ -36,6 +36,9 @@ export interface TransformersEmbedderOptions {
   device?: string;
   /** Texts per model call. Default 32. */
   batchSize?: number;
+  /** Padded tokens per model call (texts × longest). Default 512 for transformers, whose CPU throughput
+   *  drops with larger batches of long chunks; unlimited for static (lookup-table) models. */
+  maxBatchTokens?: number;
   /** Truncate inputs to this many tokens. Default: the model's own limit (tokenizer/config), at most 512. */
   maxTokens?: number;
   /** Overrides the pooling the catalogue or the model name implies. */
@@ -72,6 +75,8 @@ type Model = ((inputs: Record<string, unknown>) => Promise<Record<string, Tensor
 const POOLED_OUTPUTS = ["sentence_embedding", "embeddings"];
 const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
 const HARD_MAX_TOKENS = 512;
+const CHARS_PER_TOKEN = 4;
+const TRANSFORMER_BATCH_TOKENS = 512;
 
 /** True for filesystem paths; anything else is treated as a hub model id (owner/name). */
 export function isLocalModelPath(model: string): boolean {
@@ -101,6 +106,7 @@ export class TransformersEmbedder implements Embedder {
   private _dtype: ModelDtype | null = null;
   private pooling: Pooling = "mean";
   private maxTokens = HARD_MAX_TOKENS;
+  private batchTokens = Infinity;
   private outputName = "last_hidden_state";
   /** Model2Vec graphs take one flat id list plus offsets (EmbeddingBag) instead of a padded matrix. */
   private flatInputs = false;
@@ -139,7 +145,7 @@ export class TransformersEmbedder implements Embedder {
         throw error;
       });
     }
-    return signal ? Promise.race([this.loading, rejectOnAbort(signal)]) : this.loading;
+    return signal ? raceAbort(this.loading, signal) : this.loading;
   }
 
   private async load(): Promise<void> {
@@ -244,6 +250,9 @@ export class TransformersEmbedder implements Embedder {
     if (!this.flatInputs && typeof posLimit === "number" && posLimit > 0) limits.push(posLimit);
     if (this.opts.maxTokens && this.opts.maxTokens > 0) limits.push(this.opts.maxTokens);
     this.maxTokens = Math.min(...limits);
+    const layers = (model?.config as { num_hidden_layers?: number } | undefined)?.num_hidden_layers;
+    const isStatic = this.flatInputs || layers === 0;
+    this.batchTokens = this.opts.maxBatchTokens ?? (isStatic ? Infinity : TRANSFORMER_BATCH_TOKENS);
   }
 
   async embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
@@ -258,14 +267,21 @@ export class TransformersEmbedder implements Embedder {
 
   private async embedMany(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     if (signal?.aborted) throw abortError();
-    await this.init(signal);
+    if (this._dims === 0) await this.init(signal);
     const out = new Array<Float32Array>(texts.length);
-    for (const batch of planBatches(texts.map((t) => t.length), this.batchSize)) {
+    for (const batch of this.batchPlan(texts)) {
       if (signal?.aborted) throw abortError();
       const vectors = await this.embedBatch(batch.map((i) => texts[i]));
       batch.forEach((index, k) => (out[index] = vectors[k]));
     }
     return out;
+  }
+
+  /** How `embedDocuments` groups these texts into model calls (indices into `texts`); known after init. */
+  batchPlan(texts: readonly string[]): number[][] {
+    // Planned on characters; English WordPiece averages about four per token, plus [CLS] and [SEP].
+    const budget = this.batchTokens * CHARS_PER_TOKEN;
+    return planBatches(texts.map((t) => t.length + 2 * CHARS_PER_TOKEN), this.batchSize, budget);
   }
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {
@@ -336,6 +352,8 @@ export class TransformersEmbedder implements Embedder {
     this.model = null;
     this.tokenizer = null;
     this.loading = null;
+    // A later call loads the model again rather than using released sessions.
+    this._dims = 0;
     await model?.dispose?.();
   }
 }
@@ -381,9 +399,21 @@ async function localFolderProblem(folder: string): Promise<string | null> {
   return null;
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(abortError());
-    else signal.addEventListener("abort", () => reject(abortError()), { once: true });
+/** `work`, or an AbortError as soon as `signal` aborts (the work itself goes on and stays cached). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }
