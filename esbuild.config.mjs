@@ -81,6 +81,7 @@ const cli = {
 // Project tools (demo vault, evaluation, benchmarks) are TypeScript too; they run from dist/.
 const tools = [
   ["scripts/make-demo-vault.ts", "dist/make-demo-vault.js"],
+  ["scripts/make-demo-model.ts", "dist/make-demo-model.js"],
   ["scripts/eval.ts", "dist/eval.js"],
   ["bench/run.ts", "dist/bench.js"],
 ]
