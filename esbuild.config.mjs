@@ -84,6 +84,7 @@ const tools = [
   ["scripts/make-demo-model.ts", "dist/make-demo-model.js"],
   ["scripts/eval.ts", "dist/eval.js"],
   ["bench/run.ts", "dist/bench.js"],
+  ["scripts/torture.ts", "dist/torture.js"],
 ]
   .filter(([entry]) => existsSync(entry))
   .map(([entry, outfile]) => ({ ...cli, banner: { js: banner }, entryPoints: [entry], outfile }));

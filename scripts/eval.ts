@@ -10,13 +10,16 @@ import * as nodePath from "node:path";
 import { loadNodePdfJs } from "../src/cli/pdfjs-node";
 import { NodeIndexStorage } from "../src/cli/node-index-storage";
 import { NodeVault } from "../src/cli/node-vault";
-import { createEmbedder } from "../src/core/embed/create-embedder";
+import { createEmbedder, type EmbedderConfig } from "../src/core/embed/create-embedder";
+import { Engine } from "../src/core/engine";
 import type { Embedder } from "../src/core/embed/embedder";
 import { runIndex } from "../src/core/index/indexer";
 import { ScholiaIndex } from "../src/core/index/scholia-index";
 import { ingestFile, isIndexablePath } from "../src/core/ingest/ingest-file";
 import { REFUSAL_THRESHOLD } from "../src/core/search/confidence";
 import {
+  citesPage,
+  citesTime,
   firstPageHit,
   firstTimeHit,
   parseSeconds,
@@ -129,6 +132,26 @@ interface Refusal {
   acceptedUnanswerableIds: string[];
 }
 
+/** Offline `ask` (extractive, no LLM) through the Engine exactly as `scholia ask` composes it. */
+interface AskFigures {
+  mode: SearchMode;
+  /** qa-dev questions answered with a citation on one of the expected pages. */
+  pageCited: number;
+  pages: number;
+  extraCited: number;
+  extra: number;
+  timeCited: number;
+  times: number;
+  answerableRefused: number;
+  answerable: number;
+  unanswerableRefused: number;
+  unanswerable: number;
+  /** Answerable questions (any set) answered without a citation on an expected place. */
+  missedIds: string[];
+  refusedAnswerableIds: string[];
+  acceptedUnanswerableIds: string[];
+}
+
 interface Variant extends ModeResult {
   name: string;
   config: RetrieverConfig;
@@ -232,10 +255,65 @@ interface ModelReport {
   notice?: string;
   modes: Record<string, ModeResult>;
   refusal: Refusal[];
+  ask: AskFigures[];
   variants: Variant[];
   questions: QuestionDetail[];
   /** Wall time of one hybrid search (embedding the query included), over all questions. */
   searchMs: { mean: number; p95: number };
+}
+
+/** Runs offline `ask` on every question through an Engine opened on the eval's index the way the CLI
+ *  opens one for a query: `embedder` is the model for hybrid, `{ kind: "none" }` for keyword only. */
+async function evaluateAsk(indexDir: string, corpus: string, embedder: EmbedderConfig, sets: QuestionSets): Promise<AskFigures> {
+  const engine = await Engine.open(
+    {
+      storage: new NodeIndexStorage(indexDir),
+      vault: new NodeVault(corpus),
+      pdfjs: loadNodePdfJs,
+      startEmbedder: (config, signal) => createEmbedder(config, { signal }),
+    },
+    { embedder },
+  );
+  const mode: SearchMode = engine.embedder ? "hybrid" : "keyword";
+  const f: AskFigures = {
+    mode,
+    pageCited: 0,
+    pages: sets.pages.length,
+    extraCited: 0,
+    extra: sets.extra.length,
+    timeCited: 0,
+    times: sets.times.length,
+    answerableRefused: 0,
+    answerable: sets.pages.length + sets.extra.length + sets.times.length,
+    unanswerableRefused: 0,
+    unanswerable: sets.unanswerable.length,
+    missedIds: [],
+    refusedAnswerableIds: [],
+    acceptedUnanswerableIds: [],
+  };
+  try {
+    const answer = (question: string) => engine.ask(question, { llm: null, k: ASK_K });
+    const answerable = async (id: string, question: string, cites: (r: Awaited<ReturnType<typeof answer>>) => boolean): Promise<boolean> => {
+      const r = await answer(question);
+      if (r.refused) {
+        f.answerableRefused++;
+        f.refusedAnswerableIds.push(id);
+      }
+      const ok = !r.refused && cites(r);
+      if (!ok && !r.refused) f.missedIds.push(id);
+      return ok;
+    };
+    for (const q of sets.pages) if (await answerable(q.id, q.question, (r) => citesPage(r.citations, q))) f.pageCited++;
+    for (const q of sets.extra) if (await answerable(q.id, q.question, (r) => citesPage(r.citations, q))) f.extraCited++;
+    for (const q of sets.times) if (await answerable(q.id, q.question, (r) => citesTime(r.citations, q))) f.timeCited++;
+    for (const q of sets.unanswerable) {
+      if ((await answer(q.question)).refused) f.unanswerableRefused++;
+      else f.acceptedUnanswerableIds.push(q.id);
+    }
+  } finally {
+    await engine.close();
+  }
+  return f;
 }
 
 async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSets, reuse: boolean): Promise<ModelReport | null> {
@@ -281,6 +359,7 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
       questions.push({ id: q.id, mode: "hybrid", rank: -1, confidence: Number(r.confidence.toFixed(3)), missingTerms: r.signals.missingTerms, namedFiles: r.namedFiles });
     }
     const refusals = [await refusal(retriever, sets, "hybrid"), await refusal(retriever, sets, "keyword")];
+    const asks = [await evaluateAsk(indexDir, corpus, { kind: "local", model: modelDir }, sets), await evaluateAsk(indexDir, corpus, { kind: "none" }, sets)];
     const variants: Variant[] = [];
     for (const v of VARIANTS) {
       const r = await evaluateModes(new Retriever(index, embedder, v.config), sets, ["hybrid"]);
@@ -294,6 +373,7 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
       indexSeconds,
       modes,
       refusal: refusals,
+      ask: asks,
       variants,
       questions,
       searchMs,
@@ -304,6 +384,7 @@ async function evaluateModel(modelDir: string, corpus: string, sets: QuestionSet
 }
 
 const f3 = (x: number) => x.toFixed(3);
+const pct = (a: number, b: number) => `${b > 0 ? Math.round((100 * a) / b) : 0} %`;
 const pad = (s: string, n: number) => s.padEnd(n);
 
 function printReports(reports: ModelReport[], sets: QuestionSets): void {
@@ -334,6 +415,17 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
           `; unanswerable refused ${f.unanswerableRefused}/${f.unanswerable}` +
           (f.refusedAnswerableIds.length ? `; wrongly refused: ${f.refusedAnswerableIds.join(" ")}` : "") +
           (f.acceptedUnanswerableIds.length ? `; wrongly answered: ${f.acceptedUnanswerableIds.join(" ")}` : ""),
+      );
+    }
+    for (const a of r.ask) {
+      out.push(
+        `  offline ask (${a.mode}, k = ${ASK_K}): qa-dev cited on an expected page ${a.pageCited}/${a.pages} (${pct(a.pageCited, a.pages)})` +
+          (a.extra ? `, extra ${a.extraCited}/${a.extra}` : "") +
+          (a.times ? `, transcript ${a.timeCited}/${a.times}` : "") +
+          `; answerable refused ${a.answerableRefused}/${a.answerable}; unanswerable refused ${a.unanswerableRefused}/${a.unanswerable}` +
+          (a.missedIds.length ? `; wrong place: ${a.missedIds.join(" ")}` : "") +
+          (a.refusedAnswerableIds.length ? `; wrongly refused: ${a.refusedAnswerableIds.join(" ")}` : "") +
+          (a.acceptedUnanswerableIds.length ? `; wrongly answered: ${a.acceptedUnanswerableIds.join(" ")}` : ""),
       );
     }
     out.push(`  fusion variants (hybrid)            page@1  page@5  MRR    time@5  extra@5  extraMRR`);

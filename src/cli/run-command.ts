@@ -27,7 +27,9 @@ export interface CommandContext {
   vault: NodeVault;
   storage: IndexStorage;
   indexDir: string;
-  openEngine(kind: "index" | "query", storage?: IndexStorage): Promise<Engine>;
+  /** "index" builds (the default model when neither flags nor the index name one), "update" brings an
+   *  existing index up to date with the embedder that built it, "query" only reads. */
+  openEngine(kind: "index" | "update" | "query", storage?: IndexStorage): Promise<Engine>;
   llm: LlmClient | null;
   filter: SearchFilter | undefined;
 }
@@ -89,7 +91,7 @@ export async function runCommand(options: CliOptions): Promise<number> {
           pdfjs: loadNodePdfJs,
           startEmbedder: (config, signal) => createEmbedder(config, { signal }),
         },
-        { embedder, forIndexing: kind === "index", rebuild: options.rebuild && kind === "index", embedderApiKey: options.embeddingsApiKey ?? process.env.OPENAI_API_KEY },
+        { embedder, forIndexing: kind !== "query", rebuild: options.rebuild && kind === "index", embedderApiKey: options.embeddingsApiKey ?? process.env.OPENAI_API_KEY },
       );
       for (const n of engine.notices) notice(n);
       return engine;

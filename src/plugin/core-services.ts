@@ -2,14 +2,12 @@
 // the index in the vault's adapter, embeddings (worker-backed local model, remote endpoint or none),
 // retrieval, cited answers from any OpenAI-compatible server, and concept notes. Nothing here runs
 // until a service is first used.
-import { loadPdfJs, requestUrl, TFile, type App } from "obsidian";
+import { loadPdfJs, requestUrl, type App } from "obsidian";
 import { ask } from "../core/answer/answerer";
 import type { Citation } from "../core/answer/citations";
 import { createFallbackFetch } from "../core/answer/fallback-fetch";
-import { createLinkBuilder, type LinkBuilder, type LinkTarget } from "../core/answer/links";
 import { OpenAiLlmClient } from "../core/answer/llm-client";
 import type { LlmClient } from "../core/answer/llm";
-import { generateConceptNotes } from "../core/concepts";
 import { backgroundFromChunks } from "../core/concepts/background";
 import type { Embedder } from "../core/embed/embedder";
 import type { FetchLike } from "../core/embed/remote-embedder";
@@ -19,10 +17,12 @@ import { ingestFile } from "../core/ingest/ingest-file";
 import type { PdfJsApi } from "../core/ingest/pdf/pdfjs-api";
 import { Retriever } from "../core/search/retriever";
 import type { Chunk } from "../core/types";
+import { VaultConceptService, type ConceptCorpus } from "./concept-service";
 import { CoreIndexService } from "./core-index-service";
-import type { AnswerCitation, AskOptions, AskResult, AskService, ConceptNoteOutcome, ConceptService, ScholiaServices } from "./services";
+import { obsidianLinkRenderer, recordingLinkBuilder } from "./obsidian-links";
+import type { AnswerCitation, AskOptions, AskResult, AskService, ScholiaServices } from "./services";
 import type { ScholiaSettings } from "./settings";
-import { AdapterIndexStorage, ObsidianVaultReader, ObsidianVaultWriter } from "./vault-io";
+import { AdapterIndexStorage, ObsidianVaultReader } from "./vault-io";
 
 export interface CoreServicesDeps {
   settings: () => ScholiaSettings;
@@ -39,15 +39,6 @@ export function obsidianFetch(): typeof fetch {
   return createFallbackFetch(async (req) => {
     const res = await requestUrl({ url: req.url, method: req.method, headers: req.headers, body: req.body, throw: false });
     return { status: res.status, headers: res.headers, text: res.text };
-  });
-}
-
-/** The core's link builder backed by generateMarkdownLink, so the user's link format holds. */
-export function obsidianLinkBuilder(app: App, sourcePath = ""): LinkBuilder {
-  return createLinkBuilder((t: LinkTarget) => {
-    const file = app.vault.getFileByPath(t.path);
-    if (!(file instanceof TFile)) return createLinkBuilder().render(t);
-    return app.fileManager.generateMarkdownLink(file, sourcePath, t.subpath, t.alias);
   });
 }
 
@@ -90,6 +81,9 @@ class CoreAskService implements AskService {
     const loaded = await this.index.load();
     const retriever = new Retriever(loaded.index, loaded.embedder);
     const settings = this.deps.settings();
+    // Links are written for the vault root and recorded, so "Insert at cursor" can write them again
+    // relative to the note they go into.
+    const links = recordingLinkBuilder(obsidianLinkRenderer(this.app, ""));
     const result = await ask(question, {
       retrieve: (query, o) => retriever.search(query, { k: o.k, filter: o.filter, signal: o.signal }),
       llm: llmFor(settings, this.deps.apiKey()),
@@ -98,7 +92,7 @@ class CoreAskService implements AskService {
       instructions: settings.answerInstructions || undefined,
       onToken: options.onToken,
       signal: options.signal,
-      linkBuilder: obsidianLinkBuilder(this.app),
+      linkBuilder: links.builder,
     });
     const notice = [loaded.notice, result.notice].filter((n): n is string => !!n).join(" ");
     return {
@@ -109,45 +103,8 @@ class CoreAskService implements AskService {
       citations: result.citations.map(toAnswerCitation),
       dropped: result.dropped,
       ...(notice ? { notice } : {}),
+      links: links.links(),
     };
-  }
-}
-
-class CoreConceptService implements ConceptService {
-  constructor(
-    private readonly app: App,
-    private readonly index: CoreIndexService,
-    private readonly deps: CoreServicesDeps,
-    private readonly ingest: (path: string, data: Uint8Array, signal?: AbortSignal) => ReturnType<typeof ingestFile>,
-  ) {}
-
-  async generateFromFile(path: string, signal?: AbortSignal): Promise<ConceptNoteOutcome[]> {
-    const settings = this.deps.settings();
-    const reader = new ObsidianVaultReader(this.app);
-    const writer = new ObsidianVaultWriter(this.app);
-    const source = await this.ingest(path, await reader.readBinary(path), signal);
-    const loaded = await this.index.load();
-    const result = await generateConceptNotes({
-      source,
-      vault: {
-        list: () => reader.list(),
-        readBinary: (p) => reader.readBinary(p),
-        readText: (p) => reader.readText(p),
-        exists: (p) => writer.exists(p),
-        create: (p, t) => writer.create(p, t),
-        modify: (p, t) => writer.modify(p, t),
-      },
-      existingNotes: loaded.index
-        .listFiles()
-        .filter((f) => f.kind === "markdown" || f.kind === "transcript")
-        .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases })),
-      outFolder: settings.conceptFolder,
-      llm: llmFor(settings, this.deps.apiKey()) ?? undefined,
-      linkBuilder: obsidianLinkBuilder(this.app),
-      background: backgroundFromChunks(allChunks(loaded.index), { sourcePath: path, outFolder: settings.conceptFolder }),
-      signal,
-    });
-    return result.notes.map((n) => ({ path: n.path, title: n.title, action: n.action, ...(n.reason ? { reason: n.reason } : {}) }));
   }
 }
 
@@ -185,7 +142,23 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
   return {
     index,
     ask: new CoreAskService(app, index, deps),
-    concepts: new CoreConceptService(app, index, deps, ingest),
+    concepts: new VaultConceptService(app, {
+      conceptFolder: () => deps.settings().conceptFolder,
+      llm: () => llmFor(deps.settings(), deps.apiKey()),
+      ingest,
+      corpus: async (): Promise<ConceptCorpus> => {
+        const loaded = await index.load();
+        const retriever = new Retriever(loaded.index, loaded.embedder);
+        return {
+          existingNotes: loaded.index
+            .listFiles()
+            .filter((f) => f.kind === "markdown" || f.kind === "transcript")
+            .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases })),
+          background: (sourcePath, outFolder) => backgroundFromChunks(allChunks(loaded.index), { sourcePath, outFolder }),
+          retrieve: (query, o) => retriever.search(query, { k: o.k }),
+        };
+      },
+    }),
     dispose: () => index.dispose(),
   };
 }

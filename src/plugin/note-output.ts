@@ -30,15 +30,16 @@ export function answerNoteText(question: string, answer: string): string {
   return `> [!question] ${question.replace(/\n+/g, " ")}\n\n${answer.trim()}\n`;
 }
 
-/** Creates the note and returns its path; retries with the next free name if one appeared meanwhile. */
-export async function saveAnswerAsNote(app: App, folder: string, question: string, answer: string): Promise<string> {
+/** Creates the note and returns its path; retries with the next free name if one appeared meanwhile.
+ *  `answerFor` writes the answer for the note's path (its links are relative to where it lands). */
+export async function saveAnswerAsNote(app: App, folder: string, question: string, answerFor: (path: string) => string): Promise<string> {
   const name = noteNameFor(question);
   const parent = normalizePath(folder);
   if (parent !== "/" && parent !== "" && !app.vault.getAbstractFileByPath(parent)) await app.vault.createFolder(parent);
   for (let attempt = 0; attempt < 5; attempt++) {
     const path = freeNotePath(app, parent === "/" ? "" : parent, name);
     try {
-      await app.vault.create(path, answerNoteText(question, answer));
+      await app.vault.create(path, answerNoteText(question, answerFor(path)));
       return path;
     } catch (e) {
       if (!app.vault.getAbstractFileByPath(path)) throw e;

@@ -4,8 +4,10 @@ import { MarkdownView, Plugin, TAbstractFile, TFile, type WorkspaceLeaf } from "
 import { isInFolder } from "../core/util/paths";
 import { BackgroundIndexer } from "./background-indexer";
 import { ChatView, VIEW_TYPE_CHAT, type ChatViewHost } from "./chat-view";
-import { registerCommands } from "./commands";
+import { registerCommands, registerFileMenu } from "./commands";
+import { ConversationStore, parseStoredChat } from "./conversation-store";
 import { createCoreServices } from "./core-services";
+import type { Embedder } from "../core/embed/embedder";
 import { createSecretStore, type SecretStore } from "./secret-key";
 import type { ScholiaServices } from "./services";
 import { DEFAULT_SETTINGS, parseSettings, type ScholiaSettings } from "./settings";
@@ -35,6 +37,7 @@ export default class ScholiaPlugin extends Plugin {
   private lastMarkdownLeaf: WorkspaceLeaf | null = null;
   private indexer: BackgroundIndexer | null = null;
   private statusBar: StatusBarItem | null = null;
+  conversations: ConversationStore = new ConversationStore({ current: null, conversations: [] }, () => this.saveAll());
 
   override async onload(): Promise<void> {
     await this.loadSettings();
@@ -48,11 +51,13 @@ export default class ScholiaPlugin extends Plugin {
 
     this.registerView(VIEW_TYPE_CHAT, (leaf) => new ChatView(leaf, this.viewHost()));
     this.addRibbonIcon("messages-square", "Ask your vault", () => void this.activateView());
-    registerCommands(this, {
+    const commandHost = {
       services: () => this.services,
       activateView: () => this.activateView(),
       isIndexable: (path: string) => this.isIndexable(path),
-    });
+    };
+    registerCommands(this, commandHost);
+    registerFileMenu(this, commandHost);
     this.addSettingTab(new ScholiaSettingTab(this.app, this, this));
 
     this.app.workspace.onLayoutReady(() => this.onLayoutReady());
@@ -93,7 +98,14 @@ export default class ScholiaPlugin extends Plugin {
       apiKey: () => this.apiKey.get(),
       indexDir: () => this.indexDir(),
       isIndexable: (path) => this.isIndexable(path),
+      localEmbedder: this.localEmbedderFactory(),
     });
+  }
+
+  /** How a local model runs; main.ts supplies the Web Worker. Without one, local models fall back to
+   *  keyword search with a notice (tests and bundles that leave the model runtime out). */
+  protected localEmbedderFactory(): ((model: string, onProgress: (fraction: number) => void) => Embedder) | undefined {
+    return undefined;
   }
 
   private disposeServices(): void {
@@ -116,14 +128,22 @@ export default class ScholiaPlugin extends Plugin {
   }
 
   async loadSettings(): Promise<void> {
-    this.settings = parseSettings(await this.loadData());
+    const raw: unknown = await this.loadData();
+    this.settings = parseSettings(raw);
+    const chat = raw && typeof raw === "object" ? (raw as { chat?: unknown }).chat : undefined;
+    this.conversations = new ConversationStore(parseStoredChat(chat), () => this.saveAll());
+  }
+
+  /** Settings and conversations share data.json; whichever changes, both are written. */
+  private async saveAll(): Promise<void> {
+    await this.saveData({ ...this.settings, chat: this.conversations.toJSON() });
   }
 
   async updateSettings(patch: Partial<ScholiaSettings>): Promise<void> {
     const before = this.settings;
     this.settings = parseSettings({ ...before, ...patch });
     if (patch.llmApiKeyFallback === undefined && "llmApiKeyFallback" in patch) delete this.settings.llmApiKeyFallback;
-    await this.saveData(this.settings);
+    await this.saveAll();
     // A different model, chunking or folder set makes the loaded index stale: start over lazily.
     if (INDEX_KEYS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(this.settings[k]))) this.disposeServices();
   }
@@ -154,6 +174,7 @@ export default class ScholiaPlugin extends Plugin {
       services: () => this.services,
       lastMarkdownView: () => this.lastMarkdownView(),
       answerFolder: () => "",
+      conversations: () => this.conversations,
     };
   }
 }

@@ -1,6 +1,8 @@
 // The narrow contracts the plugin's UI depends on. The view, commands, status bar and modals talk
 // only to these; core-services.ts backs them with the real core, tests back them with fakes. Keeping
 // them small lets the UI be tested as a user would use it without loading models or PDFs.
+import type { LinkTarget } from "../core/answer/links";
+import type { ConceptPlan } from "../core/concepts/types";
 import type { FileReport, SearchFilter, SourceKind } from "../core/types";
 
 /** One cited place, in the shape of `scholia ask --json` plus the fields the UI needs to open it. */
@@ -24,6 +26,13 @@ export interface AnswerCitation {
   quote: string;
 }
 
+/** A link exactly as written into an answer, and what it points to, so the answer can be written again
+ *  with links relative to the note it is inserted into. */
+export interface RenderedLink {
+  text: string;
+  target: LinkTarget;
+}
+
 export interface AskResult {
   question: string;
   /** Markdown with wiki-link citations and a Sources list. */
@@ -36,6 +45,8 @@ export interface AskResult {
   dropped: string[];
   /** Degraded retrieval or similar, one sentence for the user. */
   notice?: string;
+  /** Every link in `answer` with its target (links were rendered relative to the vault root). */
+  links?: RenderedLink[];
 }
 
 export interface ChatTurn {
@@ -109,9 +120,16 @@ export interface ConceptNoteOutcome {
   reason?: string;
 }
 
+/** Concept notes in two steps, so the user sees and ticks the plan before anything is written. */
 export interface ConceptService {
-  /** Generates concept notes from one source file into the configured folder; never clobbers edits. */
-  generateFromFile(path: string, signal?: AbortSignal): Promise<ConceptNoteOutcome[]>;
+  /** Proposes concepts for one source file (PDF, note or transcript); writes nothing. Rejects with a
+   *  one-sentence message when nothing can be planned. */
+  planFromFile(path: string, signal?: AbortSignal): Promise<ConceptPlan>;
+  /** Plans one note on a topic from evidence across the whole vault; writes nothing. */
+  planTopic(topic: string, signal?: AbortSignal): Promise<ConceptPlan>;
+  /** Writes the plan's selected concepts (unselected ones come back as skipped); never clobbers
+   *  a note a person wrote or edited. */
+  generate(plan: ConceptPlan, signal?: AbortSignal): Promise<ConceptNoteOutcome[]>;
 }
 
 /** Everything the UI is given. */

@@ -1,18 +1,23 @@
 // The settings tab. Every setting says in one sentence what it does; the API key goes to Obsidian's
-// secret storage and never into data.json where that storage exists.
+// secret storage and never into data.json where that storage exists. Obsidian 1.13+ draws the tab
+// from getSettingDefinitions() (and can search it); older versions call display().
 import { PluginSettingTab, Setting, type App, type Plugin } from "obsidian";
 import type { SecretStore } from "./secret-key";
+import { LLM_PRESETS, MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS, parseFolderList, type EmbeddingKind, type IndexLocation, type LlmPreset, type ScholiaSettings } from "./settings";
 import {
-  EMBEDDING_MODELS,
-  LLM_PRESETS,
-  MAX_CHUNK_TOKENS,
-  MIN_CHUNK_TOKENS,
-  parseFolderList,
-  type EmbeddingKind,
-  type IndexLocation,
-  type LlmPreset,
-  type ScholiaSettings,
-} from "./settings";
+  chunkTokensError,
+  EMBEDDING_KIND_OPTIONS,
+  EXAMPLE_BASE_URL,
+  INDEX_LOCATION_OPTIONS,
+  isCatalogueModel,
+  llmPresetOptions,
+  LOCAL_MODEL_CHOICE,
+  localModelOptions,
+  OTHER_MODEL,
+  settingDefinitions,
+  TEXT,
+  type SettingDefinitionItem,
+} from "./settings-definitions";
 
 /** What the tab needs from the plugin. */
 export interface SettingsHost {
@@ -22,9 +27,13 @@ export interface SettingsHost {
   readonly apiKey: SecretStore;
 }
 
-const OTHER_MODEL = "__other__";
+type FolderKey = "includeFolders" | "excludeFolders";
+const TRIMMED: Array<keyof ScholiaSettings> = ["localModel", "remoteEmbeddingBaseUrl", "remoteEmbeddingModel", "llmBaseUrl", "llmModel", "indexFolder", "conceptFolder"];
 
 export class ScholiaSettingTab extends PluginSettingTab {
+  /** The user picked "another model ID" and is about to type one. */
+  private customModel = false;
+
   constructor(
     app: App,
     plugin: Plugin,
@@ -33,6 +42,100 @@ export class ScholiaSettingTab extends PluginSettingTab {
     super(app, plugin);
   }
 
+  /** Obsidian 1.13+: the tab as data, drawn and indexed for search by the app. */
+  getSettingDefinitions(): SettingDefinitionItem[] {
+    return settingDefinitions({
+      settings: () => this.host.settings,
+      customModel: () => this.customModel,
+      secureKey: this.host.apiKey.secure,
+      renderApiKey: (setting) => this.apiKeyControls(setting, () => this.redraw()),
+    });
+  }
+
+  /** Obsidian 1.13+: the value a control shows. */
+  getControlValue(key: string): unknown {
+    const s = this.host.settings;
+    if (key === LOCAL_MODEL_CHOICE) return this.customModel || !isCatalogueModel(s.localModel) ? OTHER_MODEL : s.localModel;
+    if (key === "includeFolders" || key === "excludeFolders") return s[key].join("\n");
+    return (s as unknown as Record<string, unknown>)[key];
+  }
+
+  /** Obsidian 1.13+: a control changed. Goes through updateSettings, which also resets a stale index. */
+  async setControlValue(key: string, value: unknown): Promise<void> {
+    const s = this.host.settings;
+    switch (key) {
+      case LOCAL_MODEL_CHOICE:
+        this.customModel = value === OTHER_MODEL;
+        if (!this.customModel && value !== s.localModel) await this.host.updateSettings({ localModel: String(value) });
+        this.redraw();
+        return;
+      case "llmPreset": {
+        const preset = value as LlmPreset;
+        if (preset === s.llmPreset) return;
+        await this.host.updateSettings({ llmPreset: preset, llmBaseUrl: LLM_PRESETS[preset].baseUrl, llmModel: LLM_PRESETS[preset].model });
+        this.redraw();
+        return;
+      }
+      case "includeFolders":
+      case "excludeFolders":
+        await this.saveFolders(key, String(value));
+        return;
+      case "chunkTokens": {
+        const n = Math.round(Number(value));
+        if (!chunkTokensError(n) && n !== s.chunkTokens) await this.host.updateSettings({ chunkTokens: n });
+        return;
+      }
+      case "embeddingKind":
+      case "indexLocation":
+        await this.host.updateSettings({ [key]: value });
+        this.redraw();
+        return;
+      default: {
+        const text = TRIMMED.includes(key as keyof ScholiaSettings) ? String(value).trim() : String(value);
+        if (key === "conceptFolder" && text === "") return;
+        if (key in s && text !== (s as unknown as Record<string, unknown>)[key]) await this.host.updateSettings({ [key]: text });
+      }
+    }
+  }
+
+  /** Draws the tab again: through update() on 1.13+, display() before. */
+  private redraw(): void {
+    const update = (this as unknown as { update?: () => void }).update;
+    if (typeof update === "function") update.call(this);
+    else this.display();
+  }
+
+  private async saveFolders(key: FolderKey, text: string): Promise<void> {
+    const list = parseFolderList(text);
+    if (list.join("\n") !== this.host.settings[key].join("\n")) await this.host.updateSettings({ [key]: list });
+  }
+
+  /** The password field and the forget button of the API key row. */
+  private apiKeyControls(setting: Setting, redraw: () => void): void {
+    setting
+      .addText((t) => {
+        t.inputEl.type = "password";
+        t.setPlaceholder(this.host.apiKey.get() ? "A key is stored (type to replace)" : "Key").onChange((v) => {
+          const key = v.trim();
+          if (key !== "" && key !== this.host.apiKey.get()) {
+            this.host.apiKey.set(key);
+            // The fallback store lives in settings; saving persists it there (and only there).
+            void this.host.updateSettings({});
+          }
+        });
+      })
+      .addExtraButton((b) =>
+        b
+          .setIcon("trash")
+          .setTooltip("Forget the stored key")
+          .onClick(() => {
+            this.host.apiKey.set("");
+            void this.host.updateSettings({}).then(redraw);
+          }),
+      );
+  }
+
+  /** Obsidian before 1.13: the same settings, drawn imperatively. */
   override display(): void {
     const { containerEl } = this;
     containerEl.empty();
@@ -42,228 +145,96 @@ export class ScholiaSettingTab extends PluginSettingTab {
         if (redraw) this.display();
       });
     };
-
-    new Setting(containerEl).setName("Embeddings").setHeading();
-
-    new Setting(containerEl)
-      .setName("Embedding model")
-      .setDesc("Turns passages into vectors for meaning-based search; a local model runs on this device, a remote one on a server you name, none means keyword search only.")
-      .addDropdown((d) =>
-        d
-          .addOptions({ local: "Local model", remote: "Remote OpenAI-compatible endpoint", none: "None (keyword search only)" })
-          .setValue(s.embeddingKind)
-          .onChange((v) => {
-            if (v !== this.host.settings.embeddingKind) save({ embeddingKind: v as EmbeddingKind }, true);
-          }),
+    const named = (key: keyof typeof TEXT) => new Setting(containerEl).setName(TEXT[key][0]).setDesc(TEXT[key][1]);
+    const text = (key: keyof typeof TEXT, field: keyof ScholiaSettings, placeholder: string) =>
+      named(key).addText((t) =>
+        t
+          .setPlaceholder(placeholder)
+          .setValue(String(s[field] ?? ""))
+          .onChange((v) => void this.setControlValue(field, v)),
       );
 
+    new Setting(containerEl).setName("Embeddings").setHeading();
+    named("embeddingKind").addDropdown((d) =>
+      d
+        .addOptions(EMBEDDING_KIND_OPTIONS)
+        .setValue(s.embeddingKind)
+        .onChange((v) => {
+          if (v !== this.host.settings.embeddingKind) save({ embeddingKind: v as EmbeddingKind }, true);
+        }),
+    );
     if (s.embeddingKind === "local") {
-      const known = EMBEDDING_MODELS.some((m) => m.id === s.localModel);
-      new Setting(containerEl)
-        .setName("Local model")
-        .setDesc("Downloaded once on first use and cached; changing it rebuilds the index.")
-        .addDropdown((d) => {
-          for (const m of EMBEDDING_MODELS) d.addOption(m.id, m.label);
-          d.addOption(OTHER_MODEL, "Another model ID…");
-          d.setValue(known ? s.localModel : OTHER_MODEL).onChange((v) => {
-            if (v === OTHER_MODEL) {
-              if (known) this.display();
-              return;
-            }
-            if (v !== this.host.settings.localModel) save({ localModel: v }, true);
-          });
-        });
-      if (!known || s.localModel === "") {
-        new Setting(containerEl)
-          .setName("Model ID")
-          .setDesc("Any Hugging Face feature-extraction model in the transformers.js layout, for example Xenova/multilingual-e5-small.")
-          .addText((t) =>
-            t
-              .setPlaceholder("Owner/model-name")
-              .setValue(known ? "" : s.localModel)
-              .onChange((v) => {
-                const id = v.trim();
-                if (id !== "" && id !== this.host.settings.localModel) save({ localModel: id });
-              }),
-          );
+      const known = isCatalogueModel(s.localModel);
+      named("localModel").addDropdown((d) =>
+        d
+          .addOptions(localModelOptions())
+          .setValue(known && !this.customModel ? s.localModel : OTHER_MODEL)
+          .onChange((v) => void this.setControlValue(LOCAL_MODEL_CHOICE, v)),
+      );
+      if (!known || this.customModel) {
+        named("localModelId").addText((t) =>
+          t
+            .setPlaceholder("Owner/model-name")
+            .setValue(known ? "" : s.localModel)
+            .onChange((v) => {
+              const id = v.trim();
+              if (id !== "" && id !== this.host.settings.localModel) save({ localModel: id });
+            }),
+        );
       }
     } else if (s.embeddingKind === "remote") {
-      new Setting(containerEl)
-        .setName("Embeddings base URL")
-        .setDesc("The server's OpenAI-compatible API root, for example http://127.0.0.1:11434/v1 for Ollama.")
-        .addText((t) =>
-          t
-            .setPlaceholder("https://host/v1")
-            .setValue(s.remoteEmbeddingBaseUrl)
-            .onChange((v) => {
-              if (v.trim() !== this.host.settings.remoteEmbeddingBaseUrl) save({ remoteEmbeddingBaseUrl: v.trim() });
-            }),
-        );
-      new Setting(containerEl)
-        .setName("Embeddings model")
-        .setDesc("The model name the server expects in its embeddings requests.")
-        .addText((t) =>
-          t
-            .setPlaceholder("Nomic-embed-text")
-            .setValue(s.remoteEmbeddingModel)
-            .onChange((v) => {
-              if (v.trim() !== this.host.settings.remoteEmbeddingModel) save({ remoteEmbeddingModel: v.trim() });
-            }),
-        );
+      text("remoteEmbeddingBaseUrl", "remoteEmbeddingBaseUrl", EXAMPLE_BASE_URL);
+      text("remoteEmbeddingModel", "remoteEmbeddingModel", "Nomic-embed-text");
     }
 
     new Setting(containerEl).setName("Answers").setHeading();
-
-    new Setting(containerEl)
-      .setName("Language model")
-      .setDesc("Writes answers from the retrieved passages; with none, answers are built from your passages' own sentences, offline.")
-      .addDropdown((d) => {
-        for (const [id, p] of Object.entries(LLM_PRESETS)) d.addOption(id, p.label);
-        d.setValue(s.llmPreset).onChange((v) => {
-          const preset = v as LlmPreset;
-          if (preset === this.host.settings.llmPreset) return;
-          const defaults = LLM_PRESETS[preset];
-          save({ llmPreset: preset, llmBaseUrl: defaults.baseUrl, llmModel: defaults.model }, true);
-        });
-      });
-
+    named("llmPreset").addDropdown((d) =>
+      d
+        .addOptions(llmPresetOptions())
+        .setValue(s.llmPreset)
+        .onChange((v) => void this.setControlValue("llmPreset", v)),
+    );
     if (s.llmPreset !== "none") {
-      new Setting(containerEl)
-        .setName("Base URL")
-        .setDesc("The OpenAI-compatible API root of the server that answers, ending in /v1 for most servers.")
-        .addText((t) =>
-          t
-            .setPlaceholder("https://host/v1")
-            .setValue(s.llmBaseUrl)
-            .onChange((v) => {
-              if (v.trim() !== this.host.settings.llmBaseUrl) save({ llmBaseUrl: v.trim() });
-            }),
-        );
-      new Setting(containerEl)
-        .setName("Model")
-        .setDesc("The chat model name as the server lists it.")
-        .addText((t) =>
-          t
-            .setPlaceholder("Model name")
-            .setValue(s.llmModel)
-            .onChange((v) => {
-              if (v.trim() !== this.host.settings.llmModel) save({ llmModel: v.trim() });
-            }),
-        );
-      const keyDesc = this.host.apiKey.secure
-        ? "Kept in Obsidian's secret storage, not in the plugin's settings file; leave empty for local servers."
-        : "This Obsidian version has no secret storage, so the key is saved in the plugin's settings file; leave empty for local servers.";
-      new Setting(containerEl)
-        .setName("API key")
-        .setDesc(keyDesc)
-        .addText((t) => {
-          t.inputEl.type = "password";
-          t.setPlaceholder(this.host.apiKey.get() ? "A key is stored (type to replace)" : "Key").onChange((v) => {
-            const key = v.trim();
-            if (key !== "" && key !== this.host.apiKey.get()) {
-              this.host.apiKey.set(key);
-              // The fallback store lives in settings; saving persists it there (and only there).
-              save({});
-            }
-          });
-        })
-        .addExtraButton((b) =>
-          b
-            .setIcon("trash")
-            .setTooltip("Forget the stored key")
-            .onClick(() => {
-              this.host.apiKey.set("");
-              save({}, true);
-            }),
-        );
+      text("llmBaseUrl", "llmBaseUrl", EXAMPLE_BASE_URL);
+      text("llmModel", "llmModel", "Model name");
+      this.apiKeyControls(named(this.host.apiKey.secure ? "apiKeySecure" : "apiKeyPlain"), () => this.display());
     }
-
-    new Setting(containerEl)
-      .setName("Answer style")
-      .setDesc("Instructions that every answer follows, for example the language, tone or length you want.")
-      .addTextArea((t) =>
-        t
-          .setPlaceholder("Answer in French, in short paragraphs.")
-          .setValue(s.answerInstructions)
-          .onChange((v) => {
-            if (v !== this.host.settings.answerInstructions) save({ answerInstructions: v });
-          }),
-      );
+    named("answerInstructions").addTextArea((t) =>
+      t
+        .setPlaceholder("Answer in short paragraphs.")
+        .setValue(s.answerInstructions)
+        .onChange((v) => void this.setControlValue("answerInstructions", v)),
+    );
 
     new Setting(containerEl).setName("Index").setHeading();
-
-    new Setting(containerEl)
-      .setName("Folders to include")
-      .setDesc("Only these folders are indexed, one per line or separated by commas; empty means the whole vault.")
-      .addTextArea((t) =>
+    for (const [key, placeholder] of [["includeFolders", "Papers"], ["excludeFolders", "Templates"]] as const) {
+      named(key).addTextArea((t) =>
         t
-          .setPlaceholder("Papers\nLectures")
-          .setValue(s.includeFolders.join("\n"))
-          .onChange((v) => {
-            const list = parseFolderList(v);
-            if (list.join("\n") !== this.host.settings.includeFolders.join("\n")) save({ includeFolders: list });
-          }),
+          .setPlaceholder(placeholder)
+          .setValue(s[key].join("\n"))
+          .onChange((v) => void this.saveFolders(key, v)),
       );
-    new Setting(containerEl)
-      .setName("Folders to exclude")
-      .setDesc("These folders are never indexed, even inside an included folder.")
-      .addTextArea((t) =>
-        t
-          .setPlaceholder("Templates\nArchive")
-          .setValue(s.excludeFolders.join("\n"))
-          .onChange((v) => {
-            const list = parseFolderList(v);
-            if (list.join("\n") !== this.host.settings.excludeFolders.join("\n")) save({ excludeFolders: list });
-          }),
-      );
-    new Setting(containerEl)
-      .setName("Index location")
-      .setDesc("The plugin folder travels with your settings; a vault folder you exclude from sync keeps large indexes off other devices.")
-      .addDropdown((d) =>
-        d
-          .addOptions({ plugin: "Plugin folder", folder: "A vault folder" })
-          .setValue(s.indexLocation)
-          .onChange((v) => {
-            if (v !== this.host.settings.indexLocation) save({ indexLocation: v as IndexLocation }, true);
-          }),
-      );
-    if (s.indexLocation === "folder") {
-      new Setting(containerEl)
-        .setName("Index folder")
-        .setDesc("A vault-relative folder for the index files; exclude it from your sync service.")
-        .addText((t) =>
-          t
-            .setPlaceholder(".scholia-index")
-            .setValue(s.indexFolder)
-            .onChange((v) => {
-              if (v.trim() !== this.host.settings.indexFolder) save({ indexFolder: v.trim() });
-            }),
-        );
     }
-    new Setting(containerEl)
-      .setName("Passage size")
-      .setDesc(`How many tokens (about words) each indexed passage holds, from ${MIN_CHUNK_TOKENS} to ${MAX_CHUNK_TOKENS}; smaller passages give sharper citations, larger ones more context.`)
-      .addText((t) => {
-        t.inputEl.type = "number";
-        t.setValue(String(s.chunkTokens)).onChange((v) => {
-          const n = Number(v);
-          if (!Number.isFinite(n)) return;
-          const clamped = Math.min(MAX_CHUNK_TOKENS, Math.max(MIN_CHUNK_TOKENS, Math.round(n)));
-          if (clamped !== this.host.settings.chunkTokens) save({ chunkTokens: clamped });
-        });
+    named("indexLocation").addDropdown((d) =>
+      d
+        .addOptions(INDEX_LOCATION_OPTIONS)
+        .setValue(s.indexLocation)
+        .onChange((v) => {
+          if (v !== this.host.settings.indexLocation) save({ indexLocation: v as IndexLocation }, true);
+        }),
+    );
+    if (s.indexLocation === "folder") text("indexFolder", "indexFolder", ".scholia-index");
+    named("chunkTokens").addText((t) => {
+      t.inputEl.type = "number";
+      t.setValue(String(s.chunkTokens)).onChange((v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n)) return;
+        const clamped = Math.min(MAX_CHUNK_TOKENS, Math.max(MIN_CHUNK_TOKENS, Math.round(n)));
+        if (clamped !== this.host.settings.chunkTokens) save({ chunkTokens: clamped });
       });
+    });
 
     new Setting(containerEl).setName("Concept notes").setHeading();
-    new Setting(containerEl)
-      .setName("Concept note folder")
-      .setDesc("Where generated concept notes are written; notes you edited there are never overwritten.")
-      .addText((t) =>
-        t
-          .setPlaceholder("Concepts")
-          .setValue(s.conceptFolder)
-          .onChange((v) => {
-            if (v.trim() !== "" && v.trim() !== this.host.settings.conceptFolder) save({ conceptFolder: v.trim() });
-          }),
-      );
+    text("conceptFolder", "conceptFolder", "Concepts");
   }
 }

@@ -11,6 +11,13 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replies, startFakeOpenAiServer, type ChatRequest, type FakeOpenAiServer } from "../helpers/fake-openai-server";
+import { conceptReply } from "../concepts/helpers";
+
+/** What the model proposes when asked for concept notes on a week of the generated course. */
+const WEEK_CONCEPTS = [
+  { title: "Model size", claims: [{ text: "Attention heads interact with model size.", cue: "Paragraph 1 about" }, { text: "The notes weigh them against the compute budget.", cue: "Paragraph 2 about" }] },
+  { title: "Worked examples", claims: [{ text: "Each paragraph ends with a worked example.", cue: "Paragraph 7 about" }] },
+];
 
 const ROOT = resolve(__dirname, "../..");
 const ARTIFACTS = join(ROOT, "artifacts/e2e");
@@ -82,6 +89,10 @@ body { margin: 0; font-family: system-ui, sans-serif; font-size: 14px;
 body.theme-dark { --background-primary: #1e1e1e; --background-secondary: #262626; --background-modifier-border: #3a3a3a; --background-modifier-hover: #333333;
   --text-normal: #dadada; --text-muted: #a3a3a3; --text-faint: #707070; --text-error: #fb464c; --text-warning: #e0a030; --link-color: #a88bfa; --link-color-hover: #c4b1ff; }
 #sidebar { width: 380px; height: 760px; border-left: 1px solid var(--background-modifier-border); overflow: auto; margin-left: auto; }
+.e2e-modal { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,.35); }
+.e2e-modal > div { background: var(--background-primary); border: 1px solid var(--background-modifier-border); border-radius: 10px; padding: 16px 20px; width: 560px; max-height: 80vh; overflow: auto; }
+.e2e-modal-title { font-size: 18px; font-weight: 600; margin-bottom: 8px; }
+.modal-button-container { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
 #statusbar { position: fixed; bottom: 0; right: 0; padding: 2px 10px; font-size: 12px; color: var(--text-muted); background: var(--background-secondary); }
 button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid var(--background-modifier-border); background: var(--background-primary); color: var(--text-normal); }
 button.mod-cta { background: var(--interactive-accent); color: var(--text-on-accent); border-color: transparent; }
@@ -106,6 +117,10 @@ describe("the built plugin in Chromium", () => {
       apiKey: API_KEY,
       respond: (req: ChatRequest) => {
         const prompt = req.body.messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
+        if (prompt.includes("You write concept notes")) {
+          const messages = req.body.messages.map((m) => ({ role: m.role, content: typeof m.content === "string" ? m.content : "" }));
+          return replies.text(conceptReply(WEEK_CONCEPTS)(messages));
+        }
         const idOf = (needle: string) => {
           const at = prompt.indexOf(needle);
           const ids = [...prompt.slice(0, Math.max(0, at)).matchAll(/(S\d+) \|/g)];
@@ -263,5 +278,27 @@ describe("the built plugin in Chromium", () => {
     await page.evaluate(() => document.body.classList.add("theme-dark"));
     await page.screenshot({ path: join(ARTIFACTS, "sidebar-answer-dark.png") });
     await page.evaluate(() => document.body.classList.remove("theme-dark"));
+  });
+
+  it("previews concept notes from a file, writes only the ticked ones, and links them", async () => {
+    type Host = { scholiaHost: { runCommand(id: string, path?: string): boolean; listFiles(): string[]; readFile(p: string): Promise<string | null> } };
+    const ran = await page.evaluate(() => (window as unknown as Host).scholiaHost.runCommand("generate-concept-notes", "course/week 03.md"));
+    expect(ran).toBe(true);
+    await page.waitForSelector(".scholia-concept-list .scholia-concept", { timeout: 30_000 });
+    const titles = await page.locator(".scholia-concept-title").allTextContents();
+    expect(titles).toEqual(["Model size", "Worked examples"]);
+    expect(await page.locator(".scholia-concept-path").allTextContents()).toEqual(["Concepts/Model size.md", "Concepts/Worked examples.md"]);
+    await page.locator(".scholia-concept input[type=checkbox]").nth(1).uncheck();
+    expect(await page.locator(".scholia-concept-summary").textContent()).toBe("1 of 2 selected: 1 new, 0 regenerated, 0 updated.");
+    await page.screenshot({ path: join(ARTIFACTS, "concept-preview.png") });
+
+    await page.locator(".modal-button-container button", { hasText: "Generate" }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as Host).scholiaHost.listFiles())).toContain("Concepts/Model size.md");
+    const files = await page.evaluate(() => (window as unknown as Host).scholiaHost.listFiles());
+    expect(files).not.toContain("Concepts/Worked examples.md");
+    expect(await page.locator(".scholia-concepts").count()).toBe(0);
+    const note = (await page.evaluate(() => (window as unknown as Host).scholiaHost.readFile("Concepts/Model size.md")))!;
+    expect(note).toContain("From: [[course/week 03]]");
+    expect(note).toMatch(/Attention heads interact with model size \[\[course\/week 03#/);
   });
 });

@@ -193,8 +193,15 @@ describe("index store: models and damage", () => {
         broken[at] ^= 0x5a;
         storage.files.set(name, broken);
         const { index: loaded, notice } = await ScholiaIndex.open(storage, { model: MODEL });
-        expect(notice, `${name} byte ${at}`).toBe("The index was damaged and will be rebuilt.");
-        expect(loaded.chunkCount).toBe(0);
+        if (name.startsWith("keyword")) {
+          // The keyword index is derived from the stored texts: it is rebuilt, the vectors are kept.
+          expect(notice, `${name} byte ${at}`).toBe("The keyword index was damaged and has been rebuilt from the stored passages.");
+          expect(loaded.chunkCount).toBe(5);
+          expect(loaded.getChunk(loaded.keywordSearch("residual", 1)[0].ordinal).path).toBe("Papers/resnet.md");
+        } else {
+          expect(notice, `${name} byte ${at}`).toBe("The index was damaged and will be rebuilt.");
+          expect(loaded.chunkCount).toBe(0);
+        }
       }
       storage.files.set(name, original);
     }
@@ -205,6 +212,40 @@ describe("index store: models and damage", () => {
     expect((await ScholiaIndex.open(storage)).notice).toBe("The index was damaged and will be rebuilt.");
     storage.files.delete(meta);
     expect((await ScholiaIndex.open(storage)).notice).toBe("The index was damaged and will be rebuilt.");
+  });
+
+  it("can load the keyword index in the background, queueing changes made meanwhile", async () => {
+    const { index, storage } = await seeded();
+    await index.save();
+    const { index: loaded, notice } = await ScholiaIndex.open(storage, { model: MODEL, keyword: "background" });
+    expect(notice).toBeUndefined();
+    // Vectors and chunks are usable at once; the keyword side follows.
+    expect(loaded.vectorSearch(hashedVector("adam", 64), 1)).toHaveLength(1);
+    const t = ["Zeppelins float on hydrogen"];
+    loaded.putDocument(stamp("z.md"), doc("z.md", t), vecs(t));
+    loaded.removeFile("Papers/adam.md");
+    await loaded.keywordReady();
+    expect(paths(loaded, loaded.keywordSearch("zeppelins", 5))).toEqual(["z.md"]);
+    expect(loaded.keywordSearch("stochastic", 5)).toEqual([]);
+    await loaded.save();
+    const again = (await ScholiaIndex.open(storage)).index;
+    expect(paths(again, again.keywordSearch("zeppelins", 5))).toEqual(["z.md"]);
+    expect(again.keywordSearch("stochastic", 5)).toEqual([]);
+  });
+
+  it("rebuilds a damaged keyword index from the stored texts in the background, without re-embedding", async () => {
+    const { index, storage } = await seeded();
+    await index.save();
+    const kwName = (await storage.list()).find((n) => n.startsWith("keyword"))!;
+    storage.files.get(kwName)![100] ^= 1;
+    const { index: loaded, notice } = await ScholiaIndex.open(storage, { model: MODEL, keyword: "background" });
+    expect(notice).toBeUndefined();
+    await loaded.keywordReady();
+    expect(loaded.keywordNotice).toMatch(/rebuilt from the stored passages/u);
+    expect(paths(loaded, loaded.keywordSearch("residual", 5))).toEqual(["Papers/resnet.md"]);
+    expect(loaded.isDirty).toBe(true);
+    await loaded.save();
+    expect((await ScholiaIndex.open(storage)).notice).toBeUndefined();
   });
 
   it("rebuilds over a damaged index and cleans up its files", async () => {

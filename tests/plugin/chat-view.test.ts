@@ -2,8 +2,19 @@
 // The sidebar as a user meets it: type, press Enter, watch the answer arrive, open what it cites,
 // and put the answer into a note.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MarkdownRenderer } from "obsidian";
+import { MarkdownRenderer, Modal, TFile, type FuzzySuggestModal } from "obsidian";
 import { button, makeApp, visible, openChatView, openNote, settle, typeAndPressEnter, waitFor } from "./harness";
+
+/** generateMarkdownLink as Obsidian writes it with "relative path to file" links. */
+function relativeLink(file: unknown, sourcePath: string, subpath?: string, alias?: string): string {
+  if (!(file instanceof TFile)) throw new Error("generateMarkdownLink was given a folder");
+  const from = sourcePath.split("/").slice(0, -1);
+  const to = file.path.split("/");
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  const rel = [...from.slice(i).map(() => ".."), ...to.slice(i)].join("/");
+  return `[[${file.extension === "md" ? rel.slice(0, -3) : rel}${subpath ?? ""}${alias ? `|${alias}` : ""}]]`;
+}
 
 afterEach(() => {
   document.body.empty();
@@ -210,5 +221,73 @@ describe("the question sidebar", () => {
     expect(status.textContent).toContain("Downloading the embedding model: 45 %");
     services.index.set({ phase: "ready" });
     expect(visible(status)).toBe(false);
+  });
+
+  it("writes the inserted answer's links relative to the note it goes into", async () => {
+    const app = makeApp({ "Courses/Week 5/Lecture.md": "# Lecture\n\n", "notes/training.md": "# Training\n\n## Hardware\n" });
+    await app.vault.createBinary("papers/attention.pdf", new ArrayBuffer(8));
+    const generate = vi.spyOn(app.fileManager, "generateMarkdownLink").mockImplementation((file, source, sub, alias) => relativeLink(file, source, sub, alias));
+    const note = await openNote(app, "Courses/Week 5/Lecture.md");
+    note.view.editor.setCursor({ line: 2, ch: 0 });
+    const { root } = await openChatView(app, { lastMarkdownView: () => note.view });
+    typeAndPressEnter(root, "q");
+    await waitFor(() => root.querySelector(".scholia-sources") !== null);
+    button(root, "Insert at cursor").click();
+    const text = note.view.editor.getValue();
+    expect(text).toContain("Training took **3.5 days** [[../../papers/attention.pdf#page=7&selection=3,0,5,12|Attention is all you need, p. 7]] on eight GPUs [[../../notes/training#Hardware|Training › Hardware]].");
+    expect(text).toContain("1. [[../../papers/attention.pdf#page=7&selection=3,0,5,12|Attention is all you need, p. 7]]");
+    expect(text).not.toContain("[[papers/");
+    expect(generate.mock.calls.every((c) => c[1] === "Courses/Week 5/Lecture.md")).toBe(true);
+  });
+
+  it("writes a saved answer's links relative to the new note's folder", async () => {
+    const app = makeApp({ "notes/training.md": "# Training\n\n## Hardware\n" });
+    await app.vault.createBinary("papers/attention.pdf", new ArrayBuffer(8));
+    vi.spyOn(app.fileManager, "generateMarkdownLink").mockImplementation((file, source, sub, alias) => relativeLink(file, source, sub, alias));
+    const { root } = await openChatView(app, { answerFolder: () => "Answers" });
+    typeAndPressEnter(root, "Why?");
+    await waitFor(() => root.querySelector(".scholia-sources") !== null);
+    button(root, "Save as note").click();
+    await waitFor(() => app.vault.getFileByPath("Answers/Why.md") !== null);
+    const saved = await app.vault.read(app.vault.getFileByPath("Answers/Why.md")!);
+    expect(saved).toContain("[[../papers/attention.pdf#page=7&selection=3,0,5,12|Attention is all you need, p. 7]]");
+    expect(saved).toContain("[[../notes/training#Hardware|Training › Hardware]]");
+  });
+
+  it("restricts retrieval to two files chosen in the file picker", async () => {
+    const app = makeApp({ "papers/a.md": "a", "notes/b.md": "b", "notes/c.md": "c", "images/x.png": "x" });
+    await app.vault.createBinary("papers/d.pdf", new ArrayBuffer(8));
+    const pickers: Array<FuzzySuggestModal<TFile>> = [];
+    vi.spyOn(Modal.prototype, "open").mockImplementation(function (this: Modal) {
+      pickers.push(this as unknown as FuzzySuggestModal<TFile>);
+      void this.onOpen();
+    });
+    const { root, services } = await openChatView(app);
+    const select = root.querySelector<HTMLSelectElement>(".scholia-scope select")!;
+    select.value = "files";
+    select.dispatchEvent(new Event("change"));
+    // Choosing "Chosen files" with none chosen opens the picker at once.
+    expect(pickers).toHaveLength(1);
+    const offered = pickers[0].getItems().map((f) => f.path).sort();
+    expect(offered).toEqual(["notes/b.md", "notes/c.md", "papers/a.md", "papers/d.pdf"]);
+    const pick = (picker: FuzzySuggestModal<TFile>, path: string) =>
+      picker.selectSuggestion({ item: picker.getItems().find((f) => f.path === path)!, match: { score: 0, matches: [] } }, new MouseEvent("click"));
+    pick(pickers[0], "papers/d.pdf");
+    button(root, "Add file").click();
+    expect(pickers).toHaveLength(2);
+    pick(pickers[1], "notes/c.md");
+    const chips = [...root.querySelectorAll(".scholia-chip")].map((c) => c.getAttribute("title"));
+    expect(chips).toEqual(["papers/d.pdf", "notes/c.md"]);
+
+    typeAndPressEnter(root, "q");
+    await waitFor(() => services.ask.calls.length === 1);
+    expect(services.ask.calls[0].options.scope).toEqual({ paths: ["papers/d.pdf", "notes/c.md"] });
+
+    // Removing one chip narrows the scope to the other file.
+    await waitFor(() => root.querySelector(".scholia-sources") !== null);
+    root.querySelector<HTMLButtonElement>('.scholia-chip-remove[aria-label="Remove papers/d.pdf"]')!.click();
+    typeAndPressEnter(root, "q2");
+    await waitFor(() => services.ask.calls.length === 2);
+    expect(services.ask.calls[1].options.scope).toEqual({ paths: ["notes/c.md"] });
   });
 });

@@ -1,5 +1,6 @@
 // Fakes for the plugin's service contracts: an ask service that streams a scripted answer token by
 // token (and honours abort), an index service whose status the test drives.
+import type { ConceptPlan } from "../../src/core/concepts/types";
 import type { FileReport } from "../../src/core/types";
 import type {
   AskOptions,
@@ -41,6 +42,10 @@ export function scriptedResult(question: string): AskResult {
     refused: false,
     citations: [PDF_CITATION, NOTE_CITATION],
     dropped: [],
+    links: [
+      { text: PDF_CITATION.link, target: { path: "papers/attention.pdf", subpath: "#page=7&selection=3,0,5,12", alias: "Attention is all you need, p. 7" } },
+      { text: NOTE_CITATION.link, target: { path: "notes/training.md", subpath: "#Hardware", alias: "Training › Hardware" } },
+    ],
   };
 }
 
@@ -125,11 +130,27 @@ export class FakeIndexService implements IndexService {
   }
 }
 
+/** Records what the UI asked for and hands it to `impl` (a real VaultConceptService where a test
+ *  needs notes written); without one, planning fails the way an unreachable model would. */
 export class FakeConceptService implements ConceptService {
   calls: string[] = [];
-  async generateFromFile(path: string): Promise<ConceptNoteOutcome[]> {
-    this.calls.push(path);
-    return [{ path: "Concepts/Attention.md", title: "Attention", action: "created" }];
+  impl: ConceptService | null = null;
+
+  async planFromFile(path: string, signal?: AbortSignal): Promise<ConceptPlan> {
+    this.calls.push(`plan ${path}`);
+    return this.use().planFromFile(path, signal);
+  }
+  async planTopic(topic: string, signal?: AbortSignal): Promise<ConceptPlan> {
+    this.calls.push(`topic ${topic}`);
+    return this.use().planTopic(topic, signal);
+  }
+  async generate(plan: ConceptPlan, signal?: AbortSignal): Promise<ConceptNoteOutcome[]> {
+    this.calls.push(`generate ${plan.concepts.filter((c) => c.selected).map((c) => c.title).join(", ")}`);
+    return this.use().generate(plan, signal);
+  }
+  private use(): ConceptService {
+    if (!this.impl) throw new Error("The language model server did not answer.");
+    return this.impl;
   }
 }
 

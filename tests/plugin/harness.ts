@@ -6,6 +6,7 @@ import { App, MarkdownRenderer, MarkdownView, TFile, WorkspaceLeaf } from "obsid
 import type { App as AppOriginal, MarkdownView as MarkdownViewOriginal, WorkspaceLeaf as LeafOriginal } from "obsidian";
 import { vi } from "vitest";
 import { ChatView, type ChatViewHost } from "../../src/plugin/chat-view";
+import { ConversationStore, type StoredChat } from "../../src/plugin/conversation-store";
 import { fakeServices } from "./fake-services";
 import { renderMiniMarkdown } from "./mini-markdown";
 
@@ -17,9 +18,18 @@ export function installGlobals(): void {
   installed = true;
 }
 
+/** Obsidian's generateMarkdownLink with "absolute path in vault" links (the mocks' one drops the
+ *  folder, the extension of non-markdown files, and doubles the subpath's "#"). */
+export function vaultPathLink(file: unknown, _sourcePath: string, subpath?: string, alias?: string): string {
+  if (!(file instanceof TFile)) throw new Error("generateMarkdownLink was given a folder");
+  const target = file.extension === "md" ? file.path.slice(0, -3) : file.path;
+  return `[[${target}${subpath ?? ""}${alias ? `|${alias}` : ""}]]`;
+}
+
 export function makeApp(files: Record<string, string> = {}): App {
   installGlobals();
   const app = App.createConfigured__({ files });
+  vi.spyOn(app.fileManager, "generateMarkdownLink").mockImplementation((file, sourcePath, subpath, alias) => vaultPathLink(file, sourcePath, subpath, alias));
   vi.spyOn(MarkdownRenderer, "render").mockImplementation(async (_app, markdown, el) => {
     renderMiniMarkdown(markdown, el);
   });
@@ -46,20 +56,31 @@ export async function openNote(app: App, path: string): Promise<OpenNote> {
   return { view: view as unknown as MarkdownViewOriginal, leaf: leaf as unknown as LeafOriginal, file };
 }
 
+/** A conversation store whose "data.json" is the returned object's `saved` field. */
+export function memoryConversations(initial: StoredChat = { current: null, conversations: [] }) {
+  const box: { saved: StoredChat; store: ConversationStore } = { saved: initial, store: null as unknown as ConversationStore };
+  box.store = new ConversationStore(initial, async () => {
+    box.saved = JSON.parse(JSON.stringify(box.store.toJSON())) as StoredChat;
+  });
+  return box;
+}
+
 export async function openChatView(app: App, host: Partial<ChatViewHost> = {}) {
   const services = fakeServices();
   const leaf = WorkspaceLeaf.create2__(app);
+  const chat = memoryConversations();
   const fullHost: ChatViewHost = {
     services: () => services,
     lastMarkdownView: () => null,
     answerFolder: () => "",
+    conversations: () => chat.store,
     ...host,
   };
   const view = new ChatView(leaf as unknown as LeafOriginal, fullHost);
   document.body.appendChild(view.containerEl);
   await view.onOpen();
   const root = view.containerEl;
-  return { view, services, root, leaf, app: app as unknown as AppOriginal };
+  return { view, services, root, leaf, chat, app: app as unknown as AppOriginal };
 }
 
 /** Types into the question box and presses Enter, as a user would. */

@@ -6,6 +6,7 @@ import type { App as AppOriginal, PluginManifest } from "obsidian";
 import ScholiaPlugin from "../../src/plugin/scholia-plugin";
 import { ScholiaSettingTab } from "../../src/plugin/settings-tab";
 import type { ScholiaServices } from "../../src/plugin/services";
+import { DEFAULT_CHUNK_TOKENS } from "../../src/core/util/tokens";
 import { fakeServices } from "./fake-services";
 import { makeApp, waitFor } from "./harness";
 
@@ -32,7 +33,7 @@ describe("the plugin", () => {
     const { mock } = await loadPlugin();
     const ids = [...mock.commands__.keys()].sort();
     expect(ids).toEqual(
-      ["ask-about-current-file", "ask-about-selection", "generate-concept-notes", "index-current-file", "index-vault", "open-sidebar", "pause-indexing", "rebuild-index", "resume-indexing", "show-index-report"].sort(),
+      ["ask-about-current-file", "ask-about-selection", "generate-concept-notes", "generate-topic-note", "index-current-file", "index-vault", "open-sidebar", "pause-indexing", "rebuild-index", "resume-indexing", "show-index-report"].sort(),
     );
     for (const c of mock.commands__.values()) {
       expect(c.hotkeys).toBeUndefined();
@@ -113,5 +114,44 @@ describe("the plugin", () => {
     expect(plugin.fakes.index.log).toContain("pause");
     bar.click();
     expect(plugin.fakes.index.log).toContain("resume");
+  });
+
+  it("describes the same settings declaratively for Obsidian 1.13's settings search", async () => {
+    const { plugin, mock } = await loadPlugin();
+    const tab = mock.settingTabs__[0];
+    const groups = tab.getSettingDefinitions() as Array<{ heading: string; items: Array<{ name: string; desc: string; control?: { key: string; validate?: (v: unknown) => unknown }; visible?: () => boolean }> }>;
+    expect(groups.map((g) => g.heading)).toEqual(["Embeddings", "Answers", "Index", "Concept notes"]);
+    const rows = groups.flatMap((g) => g.items);
+    for (const r of rows) expect(r.desc.length).toBeGreaterThan(20);
+    const byName = (name: string) => rows.find((r) => r.name === name)!;
+    // Rows for other choices are hidden, not missing, so search finds them.
+    expect(byName("Base URL").visible?.()).toBe(false);
+    expect(byName("Embeddings base URL").visible?.()).toBe(false);
+
+    await tab.setControlValue("llmPreset", "ollama");
+    expect(plugin.settings.llmBaseUrl).toBe("http://127.0.0.1:11434/v1");
+    expect(byName("Base URL").visible?.()).toBe(true);
+    expect(tab.getControlValue("llmBaseUrl")).toBe("http://127.0.0.1:11434/v1");
+
+    await tab.setControlValue("includeFolders", "Papers, Lectures/\n");
+    expect(plugin.settings.includeFolders).toEqual(["Papers", "Lectures"]);
+    expect(tab.getControlValue("includeFolders")).toBe("Papers\nLectures");
+
+    expect(byName("Passage size").control?.validate?.(10)).toBe("Use a number from 64 to 512.");
+    await tab.setControlValue("chunkTokens", 10);
+    expect(plugin.settings.chunkTokens).toBe(DEFAULT_CHUNK_TOKENS);
+    await tab.setControlValue("chunkTokens", 128);
+    expect(plugin.settings.chunkTokens).toBe(128);
+
+    await tab.setControlValue("conceptFolder", "  ");
+    expect(plugin.settings.conceptFolder).toBe("Concepts");
+    await tab.setControlValue("conceptFolder", " Ideas ");
+    expect(plugin.settings.conceptFolder).toBe("Ideas");
+
+    expect(tab.getControlValue("localModelChoice")).toBe(plugin.settings.localModel);
+    await tab.setControlValue("localModelChoice", "__other__");
+    expect(byName("Model ID").visible?.()).toBe(true);
+    await tab.setControlValue("localModel", " Xenova/multilingual-e5-small ");
+    expect(plugin.settings.localModel).toBe("Xenova/multilingual-e5-small");
   });
 });

@@ -3,23 +3,49 @@ import { backgroundFromChunks, generateConceptNotes, generateTopicNote } from ".
 import type { ConceptRunResult, ExistingNote } from "../../core/concepts";
 import type { Engine } from "../../core/engine";
 import { ingestFile, isIndexablePath } from "../../core/ingest/ingest-file";
-import type { Chunk } from "../../core/types";
+import type { Chunk, SearchResult } from "../../core/types";
+import type { IndexStorage } from "../../core/vault";
 import { IngestError } from "../../core/types";
-import { normalizeVaultPath } from "../../core/util/paths";
+import { isInFolder, normalizeVaultPath } from "../../core/util/paths";
 import type { CommandContext } from "../run-command";
 import { MemoryIndexStorage } from "../memory-storage";
 import { loadNodePdfJs } from "../pdfjs-node";
-import { notice, writeJson, writeOut } from "../output";
+import { notice, oneLine, writeJson, writeOut } from "../output";
 
 const DEFAULT_OUT = "Concepts";
 
 /** The vault's index, brought up to date first: concept notes link to notes and need the whole vault's
- *  evidence. A dry run indexes in memory so that it writes nothing at all. */
-async function freshEngine(ctx: CommandContext): Promise<Engine> {
+ *  evidence, so a file deleted or edited since the last `scholia index` must not be linked or cited.
+ *  A dry run updates an in-memory copy of the index so that it writes nothing at all. */
+async function freshEngine(ctx: CommandContext): Promise<{ engine: Engine; updatable: boolean }> {
   const hasIndex = (await ctx.storage.read("manifest.json")) !== null;
-  const engine = await ctx.openEngine(hasIndex ? "query" : "index", ctx.options.dryRun && !hasIndex ? new MemoryIndexStorage() : undefined);
-  if (!hasIndex) await engine.indexVault();
-  return engine;
+  const store = ctx.options.dryRun ? await memoryCopy(ctx.storage) : ctx.storage;
+  let engine: Engine;
+  try {
+    engine = await ctx.openEngine(hasIndex ? "update" : "index", store);
+  } catch (e) {
+    // The model that built the index cannot load: the index as it is still gives keyword evidence.
+    if (!hasIndex) throw e;
+    notice(`The index could not be brought up to date (${oneLine(e)}); using it as it is.`);
+    return { engine: await ctx.openEngine("query", store), updatable: false };
+  }
+  await engine.indexVault();
+  return { engine, updatable: true };
+}
+
+async function memoryCopy(storage: IndexStorage): Promise<MemoryIndexStorage> {
+  const copy = new MemoryIndexStorage();
+  for (const name of await storage.list()) {
+    const data = await storage.read(name);
+    if (data) await copy.writeAtomic(name, data);
+  }
+  return copy;
+}
+
+/** Indexes the notes just written, so the index is current and a second identical run touches nothing. */
+async function indexWritten({ engine, updatable }: { engine: Engine; updatable: boolean }, result: ConceptRunResult): Promise<void> {
+  if (!updatable || result.dryRun || !result.notes.some((n) => n.action !== "skipped")) return;
+  await engine.indexVault();
 }
 
 function existingNotes(engine: Engine): ExistingNote[] {
@@ -66,6 +92,7 @@ function report(ctx: CommandContext, result: ConceptRunResult): number {
 }
 
 export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
+  const out = outFolder(ctx);
   const from = normalizeVaultPath(ctx.options.from ?? "");
   if (!(await ctx.vault.exists(from))) throw new Error(`The source ${from} is not in the vault.`);
   if (!isIndexablePath(from)) throw new Error(`The source ${from} is not a PDF, note or transcript.`);
@@ -76,9 +103,9 @@ export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
     if (e instanceof IngestError) throw new Error(`Could not read ${from}: ${e.reason}.`);
     throw e;
   }
-  const engine = await freshEngine(ctx);
+  const fresh = await freshEngine(ctx);
+  const engine = fresh.engine;
   try {
-    const out = outFolder(ctx);
     const result = await generateConceptNotes({
       source,
       llm: ctx.llm ?? undefined,
@@ -89,25 +116,38 @@ export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
       linkBuilder: engine.links,
       background: backgroundFromChunks(allChunks(engine), { sourcePath: from, outFolder: out }),
     });
+    await indexWritten(fresh, result);
     return report(ctx, result);
   } finally {
     await engine.close();
   }
 }
 
+/** Evidence for a topic note, leaving out the output folder: once indexed, the concept notes written
+ *  earlier would otherwise become their own evidence, and each run would rewrite them from themselves. */
+async function searchOutside(engine: Engine, query: string, k: number, outFolder: string): Promise<SearchResult> {
+  if (outFolder === "") return engine.search(query, { k });
+  const result = await engine.search(query, { k: k * 2 + 20 });
+  const passages = result.passages.filter((p) => !isInFolder(p.chunk.path, outFolder)).slice(0, k);
+  return { ...result, passages: passages.map((p, i) => ({ ...p, rank: i + 1 })) };
+}
+
 export async function runConceptCommand(ctx: CommandContext): Promise<number> {
-  const engine = await freshEngine(ctx);
+  const out = outFolder(ctx);
+  const fresh = await freshEngine(ctx);
+  const engine = fresh.engine;
   try {
     const result = await generateTopicNote({
       topic: ctx.options.text ?? "",
-      retrieve: (query, o) => engine.search(query, { k: o.k }),
+      retrieve: (query, o) => searchOutside(engine, query, o.k, out),
       llm: ctx.llm ?? undefined,
       vault: ctx.vault,
       existingNotes: existingNotes(engine),
-      outFolder: outFolder(ctx),
+      outFolder: out,
       dryRun: ctx.options.dryRun,
       linkBuilder: engine.links,
     });
+    await indexWritten(fresh, result);
     return report(ctx, result);
   } finally {
     await engine.close();

@@ -18,6 +18,9 @@ export interface ExtractedSentence {
   text: string;
   /** Index into the passages given. */
   passage: number;
+  /** Other passages (indexes) that state the same sentence almost word for word, best first: the
+   *  answer says it once and cites every place that says it (a method repeated for two data sets). */
+  alsoIn?: number[];
   /** Position of the sentence inside its passage. */
   position: number;
   score: number;
@@ -31,6 +34,10 @@ export interface ExtractiveResult {
 const K1 = 1.2;
 const SAME_PASSAGE_DECAY = 0.6;
 const B = 0.75;
+/** Share of the shorter sentence's words the longer must contain for the two to be one statement
+ *  (cited together) rather than merely similar (one left out). */
+const SAME_STATEMENT = 0.8;
+const SIMILAR = 0.6;
 
 export function extractAnswer(question: string, passages: Passage[], options: ExtractiveOptions = {}): ExtractiveResult {
   const maxPassages = options.maxPassages ?? 6;
@@ -42,6 +49,7 @@ export function extractAnswer(question: string, passages: Passage[], options: Ex
   interface Candidate extends ExtractedSentence {
     stems: string[];
     set: Set<string>;
+    alsoIn: number[];
   }
   const candidates: Candidate[] = [];
   passages.slice(0, maxPassages).forEach((p, passageIndex) => {
@@ -50,7 +58,7 @@ export function extractAnswer(question: string, passages: Passage[], options: Ex
       const text = s.text.trim();
       if (!isAnswerSentence(text)) return;
       const stems = wordTokens(text).map(stem);
-      candidates.push({ text, passage: passageIndex, position, score: 0, stems, set: new Set(stems) });
+      candidates.push({ text, passage: passageIndex, position, score: 0, stems, set: new Set(stems), alsoIn: [] });
     });
   });
   if (candidates.length === 0) return { sentences: [] };
@@ -94,7 +102,7 @@ export function extractAnswer(question: string, passages: Passage[], options: Ex
     let pick: Candidate | undefined;
     let pickScore = 0;
     for (const c of ranked) {
-      if (chosen.includes(c) || chosen.some((d) => similarity(c.set, d.set) > 0.6)) continue;
+      if (chosen.includes(c) || chosen.some((d) => similarity(c.set, d.set) > SIMILAR)) continue;
       const adjusted = c.score * SAME_PASSAGE_DECAY ** (perPassage.get(c.passage) ?? 0);
       if (adjusted > pickScore) {
         pick = c;
@@ -105,9 +113,24 @@ export function extractAnswer(question: string, passages: Passage[], options: Ex
     chosen.push(pick);
     perPassage.set(pick.passage, (perPassage.get(pick.passage) ?? 0) + 1);
   }
+  // A left-out restatement of a chosen sentence in another passage still tells the reader where else
+  // it is said; the retriever may have ranked the place the question means (the ImageNet setup, not
+  // the CIFAR one) below the place whose wording scored higher.
+  for (const c of ranked) {
+    if (chosen.includes(c)) continue;
+    const same = chosen.find((d) => d.passage !== c.passage && similarity(c.set, d.set) >= SAME_STATEMENT);
+    if (same && !same.alsoIn.includes(c.passage)) same.alsoIn.push(c.passage);
+  }
   // Reading order: passages by rank, sentences as they stand in the passage.
   chosen.sort((a, b) => a.passage - b.passage || a.position - b.position);
-  return { sentences: chosen.map(({ text, passage, position, score }) => ({ text, passage, position, score })) };
+  return {
+    sentences: chosen.map(({ text, passage, position, score, alsoIn }) => {
+      const s: ExtractedSentence = { text, passage, position, score };
+      const others = alsoIn.filter((i) => i !== passage).sort((a, b) => a - b);
+      if (others.length > 0) s.alsoIn = others;
+      return s;
+    }),
+  };
 }
 
 /** A chunk's running text: without markdown headings, list marks, timestamps and link syntax. */
@@ -166,5 +189,10 @@ function similarity(a: Set<string>, b: Set<string>): number {
 
 /** The answer text with passage ids ([S1]) for the citation resolver. */
 export function extractiveText(result: ExtractiveResult, idOf: (passageIndex: number) => string): string {
-  return result.sentences.map((s) => `- ${neutralizeDocumentText(s.text).replace(/([.!?…]["'”’)]*)?$/, ` [${idOf(s.passage)}]$1`)}`).join("\n");
+  return result.sentences
+    .map((s) => {
+      const ids = [s.passage, ...(s.alsoIn ?? [])].map(idOf).join(", ");
+      return `- ${neutralizeDocumentText(s.text).replace(/([.!?…]["'”’)]*)?$/, ` [${ids}]$1`)}`;
+    })
+    .join("\n");
 }

@@ -88,29 +88,37 @@ export function chunkTitle(chunk: Chunk): string {
 }
 
 /** Wiki-link with the full vault path (notes without ".md", as Obsidian writes them). Paths Obsidian
- *  cannot put in a wiki-link (they contain `[ ] | # ^`) become a markdown link, which opens the same. */
+ *  cannot put in a wiki-link (they contain `[ ] | # ^` or a control character) become a markdown link,
+ *  which opens the same. */
 export function wikiLink(target: LinkTarget): string {
-  if (/[[\]|#^]/.test(target.path)) return markdownLink(target);
+  // A line break or other control character in a file name (Linux allows them) would end the wiki-link.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be caught
+  if (/[[\]|#^\u0000-\u001f\u007f]/.test(target.path)) return markdownLink(target);
   const path = target.path.replace(/\.md$/i, "");
   return `[[${path}${target.subpath ?? ""}${target.alias ? `|${target.alias}` : ""}]]`;
 }
 
 /** Markdown link with a percent-encoded path, for paths a wiki-link cannot hold. */
 export function markdownLink(target: LinkTarget): string {
-  const text = (target.alias ?? stem(basename(target.path))).replace(/([[\]])/g, "\\$1");
+  // Backslashes too: a title ending in "\" would otherwise escape the closing bracket. Angle brackets,
+  // because markdown renders inline HTML inside link text and a document's title could carry a tag.
+  const text = (target.alias ?? stem(basename(target.path))).replace(/([\\[\]<>])/g, "\\$1");
   const encode = (s: string) => encodeURI(s).replace(/[#^[\]()|]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
   const sub = target.subpath ? "#" + encodeURI(target.subpath.slice(1)).replace(/[()]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()) : "";
   return `[${text}](${encode(target.path)}${sub})`;
 }
 
 /** Display text that cannot end or split a wiki-link: `|` would start a second alias and `]]` would
- *  close the link, so they become look-alikes; line breaks collapse. */
+ *  close the link, so they become look-alikes; line breaks collapse. Angle brackets become look-alikes
+ *  too: aliases come from document titles and headings, and a `<img onerror=…>` there must stay text. */
 export function safeAlias(text: string): string {
   return text
     .replace(/\s+/g, " ")
     .replace(/\|/g, "–")
     .replace(/\[/g, "(")
     .replace(/\]/g, ")")
+    .replace(/</g, "‹")
+    .replace(/>/g, "›")
     .trim();
 }
 

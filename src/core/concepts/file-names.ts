@@ -18,12 +18,20 @@ export function sanitizeFileStem(title: string): string {
   s = s.replace(/\s+/g, " ").trim();
   s = s.replace(/^[.\s]+/, "").replace(/[.\s]+$/, "");
   if (s.length > MAX_NAME_LENGTH) {
-    const cut = s.slice(0, MAX_NAME_LENGTH);
+    const cut = sliceWhole(s, MAX_NAME_LENGTH);
     const space = cut.lastIndexOf(" ");
     s = (space > MAX_NAME_LENGTH * 0.6 ? cut.slice(0, space) : cut).replace(/[.\s]+$/, "");
   }
   if (WINDOWS_RESERVED.test(s)) s = `${s} (concept)`;
   return s || "Untitled concept";
+}
+
+/** The first `max` UTF-16 units without splitting a surrogate pair: half an emoji is not a valid file
+ *  name character on any file system. */
+function sliceWhole(s: string, max: number): string {
+  const cut = s.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
 /** The output folder as a vault-relative path; refuses anything that would leave the vault. */
@@ -68,7 +76,7 @@ export class PathAllocator {
     const stem = sanitizeFileStem(title);
     for (let n = 1; ; n++) {
       const suffix = n === 1 ? "" : ` ${n}`;
-      const candidate = notePathIn(this.folder, `${stem.slice(0, MAX_NAME_LENGTH - suffix.length).trimEnd()}${suffix}`);
+      const candidate = notePathIn(this.folder, `${sliceWhole(stem, MAX_NAME_LENGTH - suffix.length).trimEnd()}${suffix}`);
       const key = candidate.toLowerCase();
       if (this.taken.has(key)) continue;
       this.taken.add(key);

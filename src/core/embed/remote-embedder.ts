@@ -330,6 +330,8 @@ function networkReason(error: unknown): string {
   if (code === "ECONNREFUSED") return "connection refused; is the server running?";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found; offline?";
   if (code === "ECONNRESET") return "connection reset";
+  // undici's codes for a socket that closed mid-response; its raw code means nothing to a user.
+  if (code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED") return "the connection dropped before the reply was complete";
   if (code) return code;
   return "";
 }

@@ -139,11 +139,15 @@ export class TransformersEmbedder implements Embedder {
   }
 
   init(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError());
     if (!this.loading) {
       this.loading = this.load().catch((error: unknown) => {
         this.loading = null;
         throw error;
       });
+      // A caller that gave up (aborted) no longer awaits the load; its failure must not surface as an
+      // unhandled rejection. Callers still awaiting it see the error.
+      this.loading.catch(() => undefined);
     }
     return signal ? raceAbort(this.loading, signal) : this.loading;
   }

@@ -49,6 +49,7 @@ export class KeywordIndex {
     return new KeywordIndex(new MiniSearch<KeywordDoc>(OPTIONS));
   }
 
+  /** Parses a saved index in one go (blocks for a while on a large vault; see decodeAsync). */
   static decode(bytes: Uint8Array): KeywordIndex {
     const c = decodeContainer<{ meta: PlainWithoutIndex; pieces: number }>(bytes);
     const decoder = new TextDecoder();
@@ -58,6 +59,20 @@ export class KeywordIndex {
       for (const entry of piece) index.push(entry);
     }
     return new KeywordIndex(MiniSearch.loadJS<KeywordDoc>({ ...c.header.meta, index }, OPTIONS));
+  }
+
+  /** Parses a saved index piece by piece, yielding to the event loop in between, so loading a
+   *  large keyword index never freezes the app. */
+  static async decodeAsync(bytes: Uint8Array): Promise<KeywordIndex> {
+    const c = decodeContainer<{ meta: PlainWithoutIndex; pieces: number }>(bytes);
+    const decoder = new TextDecoder();
+    const index: Plain["index"] = [];
+    for (let i = 0; i < c.header.pieces; i++) {
+      const piece = JSON.parse(decoder.decode(c.u8(`p${i}`))) as Plain["index"];
+      for (const entry of piece) index.push(entry);
+      await yieldToEventLoop();
+    }
+    return new KeywordIndex(await MiniSearch.loadJSAsync<KeywordDoc>({ ...c.header.meta, index }, OPTIONS));
   }
 
   get documentCount(): number {
@@ -107,4 +122,8 @@ export class KeywordIndex {
     }
     return encodeContainer({ meta, pieces }, sections);
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -9,7 +9,7 @@ import { sha256Hex } from "../util/hash";
 import { ContainerFormatError, decodeContainer, encodeContainer } from "./binary-container";
 import { ChunkTable } from "./chunk-table";
 import { DAMAGED_NOTICE, IndexModelMismatchError, VERSION_NOTICE } from "./errors";
-import { KeywordIndex } from "./keyword-index";
+import { KeywordIndex, type KeywordDoc } from "./keyword-index";
 import {
   DATA_FILE_PATTERN,
   FORMAT_NAME,
@@ -56,6 +56,11 @@ export interface OpenOptions {
   model?: string | null;
   /** Start from an empty index (the old files are replaced at the next save). */
   rebuild?: boolean;
+  /** "eager" (default): open() also reads and verifies the keyword index. "background": open()
+   *  returns as soon as vectors and chunks are verified, and the keyword index is read, verified and
+   *  parsed without blocking; keywordSearch returns nothing until `keywordReady()` resolves. Either
+   *  way the parse itself runs in slices that yield to the event loop. */
+  keyword?: "eager" | "background";
 }
 
 export interface OpenResult {
@@ -86,8 +91,13 @@ export class ScholiaIndex implements SearchableIndex {
   private table = new ChunkTable();
   private vectors: VectorMatrix | null = null;
   private keyword: KeywordIndex | null = null;
-  /** Verified keyword-index bytes not yet parsed: parsing waits for the first keyword query. */
+  /** Verified keyword-index bytes not yet parsed. */
   private keywordBytes: Uint8Array | null = null;
+  /** Settles when the keyword index is available (loaded, or rebuilt from the texts). */
+  private keywordLoad: Promise<void> = Promise.resolve();
+  /** Keyword changes made while the keyword index was still being read, applied once it is. */
+  private keywordBacklog: ((kw: KeywordIndex) => void)[] | null = null;
+  private _keywordNotice: string | undefined;
   private readonly byPath = new Map<string, IndexedFile>();
   private readonly byId = new Map<number, IndexedFile>();
   private nextFileId = 1;
@@ -122,7 +132,7 @@ export class ScholiaIndex implements SearchableIndex {
     if (!decoded.ok) return fresh(decoded.problem === "version" ? VERSION_NOTICE : DAMAGED_NOTICE);
     let index: ScholiaIndex;
     try {
-      index = await ScholiaIndex.load(storage, decoded.manifest);
+      index = await ScholiaIndex.load(storage, decoded.manifest, opts.keyword ?? "eager");
     } catch (e) {
       if (e instanceof DamagedIndexError || e instanceof ContainerFormatError || e instanceof SyntaxError || e instanceof RangeError) {
         return fresh(DAMAGED_NOTICE);
@@ -130,18 +140,19 @@ export class ScholiaIndex implements SearchableIndex {
       throw e;
     }
     index.generation = Math.max(lastGeneration, decoded.manifest.generation);
+    const keywordNotice = index._keywordNotice;
     if (opts.model !== undefined && opts.model !== index._modelId) {
       if (index.chunkCount > 0) throw new IndexModelMismatchError(index._modelId, opts.model);
       index.adoptModel(opts.model);
     }
-    return { index };
+    return keywordNotice ? { index, notice: keywordNotice } : { index };
   }
 
-  private static async load(storage: IndexStorage, m: Manifest): Promise<ScholiaIndex> {
+  private static async load(storage: IndexStorage, m: Manifest, keywordMode: "eager" | "background"): Promise<ScholiaIndex> {
     const [meta, texts, keyword, vectors] = await Promise.all([
       readVerified(storage, m.files.meta),
       readVerified(storage, m.files.texts),
-      readVerified(storage, m.files.keyword),
+      keywordMode === "eager" ? readVerified(storage, m.files.keyword).catch(() => null) : Promise.resolve(null),
       m.files.vectors ? readVerified(storage, m.files.vectors) : Promise.resolve(null),
     ]);
     const index = new ScholiaIndex(storage, m.modelId);
@@ -179,6 +190,14 @@ export class ScholiaIndex implements SearchableIndex {
       throw new DamagedIndexError("vectors are missing");
     }
     index.keywordBytes = keyword;
+    if (!keyword) index.keywordBacklog = [];
+    if (keywordMode === "eager" && !keyword) {
+      // The keyword index alone is damaged: rebuild it from the stored texts, keep the vectors.
+      index.keywordLoad = index.loadKeyword(null);
+      await index.keywordLoad;
+    } else {
+      index.keywordLoad = index.loadKeyword(keyword === null ? m.files.keyword : null);
+    }
     index.nextFileId = Math.max(header.nextFileId, ...header.files.map((f) => f.id + 1), 1);
     index.nextKey = Math.max(header.nextKey, table.count > 0 ? table.keyOf(table.count - 1) + 1 : 1);
     index.dead = new Uint8Array(table.count);
@@ -241,7 +260,8 @@ export class ScholiaIndex implements SearchableIndex {
 
   keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[] {
     this.compact();
-    const kw = this.ensureKeyword();
+    const kw = this.keywordIfAvailable();
+    if (!kw) return [];
     const allowed = this.allowedFiles(filter);
     const hits = kw.search(query, k, allowed ? (key) => {
       const o = this.table.ordinalOfKey(key);
@@ -268,9 +288,92 @@ export class ScholiaIndex implements SearchableIndex {
     return this.vectors.search(query, k, mask).map((h) => ({ ordinal: h.row, score: h.score }));
   }
 
-  /** Parses the keyword index now (it is otherwise parsed at the first keyword query). */
-  warmKeywordIndex(): void {
-    this.ensureKeyword();
+  /** Resolves when keyword search is available. Never rejects: a keyword index that fails its
+   *  checksum is rebuilt from the stored texts (no re-embedding), with `keywordNotice` set. */
+  keywordReady(): Promise<void> {
+    return this.keywordLoad;
+  }
+
+  /** Set when the keyword index had to be rebuilt from the stored texts. */
+  get keywordNotice(): string | undefined {
+    return this._keywordNotice;
+  }
+
+  private async loadKeyword(ref: DataFileRef | null): Promise<void> {
+    let kw: KeywordIndex | null = null;
+    try {
+      if (ref) {
+        // The bytes are read and checked here rather than in open() (background mode), or open()
+        // found them damaged and the keyword index is rebuilt from the texts.
+        this.keywordBytes = await readVerified(this.storage, ref);
+      }
+      await new Promise((r) => setTimeout(r, 0));
+      if (this.keyword) return; // a query or a change needed it first and parsed it synchronously
+      const bytes = this.keywordBytes;
+      if (bytes) kw = await KeywordIndex.decodeAsync(bytes);
+    } catch {
+      kw = null;
+    }
+    if (this.keyword) return;
+    if (!kw) {
+      // Changes made during the rebuild are queued and replayed after it; they only concern keys
+      // the rebuild does not add (new chunks) or skips (removed ones), so replaying is safe.
+      this.keywordBacklog ??= [];
+      kw = await this.rebuildKeywordFromTextsAsync();
+      if (this.keyword) return;
+      this._keywordNotice = "The keyword index was damaged and has been rebuilt from the stored passages.";
+      this.markDirty("keyword");
+    }
+    this.installKeyword(kw);
+  }
+
+  private installKeyword(kw: KeywordIndex): void {
+    this.keyword = kw;
+    this.keywordBytes = null;
+    const backlog = this.keywordBacklog;
+    this.keywordBacklog = null;
+    for (const op of backlog ?? []) op(kw);
+  }
+
+  private keywordDocOf(o: number): KeywordDoc {
+    const file = this.byId.get(this.table.fileIdOf(o));
+    return { key: this.table.keyOf(o), text: this.table.text(o), title: file?.title ?? "", headings: this.table.headings(o)?.join(" ") ?? "" };
+  }
+
+  private rebuildKeywordFromTexts(): KeywordIndex {
+    const kw = KeywordIndex.empty();
+    for (let o = 0; o < this.table.count; o++) if (!this.dead[o]) kw.add(this.keywordDocOf(o));
+    return kw;
+  }
+
+  /** The same, in slices that yield to the event loop. Chunks are snapshotted by key first, since
+   *  ordinals may change between slices. */
+  private async rebuildKeywordFromTextsAsync(): Promise<KeywordIndex> {
+    const kw = KeywordIndex.empty();
+    const keys: number[] = [];
+    for (let o = 0; o < this.table.count; o++) if (!this.dead[o]) keys.push(this.table.keyOf(o));
+    for (let i = 0; i < keys.length; i += 500) {
+      for (const key of keys.slice(i, i + 500)) {
+        const o = this.table.ordinalOfKey(key);
+        if (o >= 0 && !this.dead[o]) kw.add(this.keywordDocOf(o));
+      }
+      await new Promise((r) => setTimeout(r, 0));
+      if (this.keyword) return this.keyword;
+    }
+    return kw;
+  }
+
+  private requireKeyword(): KeywordIndex {
+    const kw = this.keywordIfAvailable();
+    if (!kw) throw new Error("internal: the keyword index is still loading");
+    return kw;
+  }
+
+  /** Applies a keyword change now, or after the keyword index has finished loading. */
+  private withKeyword(op: (kw: KeywordIndex) => void): void {
+    const kw = this.keywordIfAvailable();
+    if (kw) op(kw);
+    else this.keywordBacklog?.push(op);
   }
 
   private allowedFiles(filter: SearchFilter | undefined): Set<number> | null {
@@ -282,12 +385,21 @@ export class ScholiaIndex implements SearchableIndex {
     return ids;
   }
 
-  private ensureKeyword(): KeywordIndex {
+  /** The keyword index, parsed synchronously if its verified bytes are at hand; null while a
+   *  background load is still reading them. */
+  private keywordIfAvailable(): KeywordIndex | null {
     if (this.keyword) return this.keyword;
-    // The bytes passed their sha256 when the index was opened, so a parse failure here is a bug.
-    this.keyword = this.keywordBytes ? KeywordIndex.decode(this.keywordBytes) : KeywordIndex.empty();
-    this.keywordBytes = null;
-    return this.keyword;
+    if (this.keywordBacklog && !this.keywordBytes) return null;
+    let kw: KeywordIndex;
+    try {
+      kw = this.keywordBytes ? KeywordIndex.decode(this.keywordBytes) : KeywordIndex.empty();
+    } catch {
+      // Verified bytes that do not parse: written by a buggy build. Rebuild rather than fail.
+      kw = this.rebuildKeywordFromTexts();
+      this.markDirty("keyword");
+    }
+    this.installKeyword(kw);
+    return kw;
   }
 
   // ---- changes -----------------------------------------------------------------------------
@@ -326,9 +438,8 @@ export class ScholiaIndex implements SearchableIndex {
       warnings: doc.warnings && doc.warnings.length > 0 ? doc.warnings : undefined,
     });
     if (doc.chunks.length === 0) return entry;
-    const kw = this.ensureKeyword();
     if (vectors && !this.vectors && vectors.length > 0) this.vectors = new VectorMatrix(vectors[0].length);
-    const docs = [];
+    const docs: KeywordDoc[] = [];
     for (let i = 0; i < doc.chunks.length; i++) {
       const chunk = doc.chunks[i];
       const key = this.nextKey++;
@@ -336,7 +447,7 @@ export class ScholiaIndex implements SearchableIndex {
       if (vectors && this.vectors) this.vectors.append(vectors[i]);
       docs.push({ key, text: chunk.text, title: chunk.title ?? doc.title, headings: chunk.headings?.join(" ") ?? "" });
     }
-    kw.addAll(docs);
+    this.withKeyword((kw) => kw.addAll(docs));
     this.growDead();
     this.markDirty("meta", "texts", "keyword", "vectors");
     return entry;
@@ -393,13 +504,16 @@ export class ScholiaIndex implements SearchableIndex {
   private removeChunksOf(path: string): void {
     const f = this.byPath.get(path);
     if (!f || f.chunks === 0) return;
-    const kw = this.ensureKeyword();
+    const keys: number[] = [];
     for (let o = 0; o < this.table.count; o++) {
       if (this.dead[o] || this.table.fileIdOf(o) !== f.id) continue;
       this.dead[o] = 1;
       this.deadCount++;
-      kw.discard(this.table.keyOf(o));
+      keys.push(this.table.keyOf(o));
     }
+    this.withKeyword((kw) => {
+      for (const key of keys) kw.discard(key);
+    });
     f.chunks = 0;
     this.markDirty("meta", "texts", "keyword", "vectors");
   }
@@ -438,6 +552,8 @@ export class ScholiaIndex implements SearchableIndex {
 
   private async saveNow(): Promise<void> {
     if (this.dirty.size === 0 && this.refs) return;
+    // A keyword index still loading in the background has changes queued: let it finish first.
+    if (this.keywordBacklog && this.dirty.has("keyword")) await this.keywordLoad;
     if (this.keyword && this.dirty.has("keyword")) await this.keyword.vacuumIfDirty();
     // Everything below up to the first await is one synchronous snapshot: changes made while the
     // files are being written belong to the next save.
@@ -457,7 +573,7 @@ export class ScholiaIndex implements SearchableIndex {
     }
     if (dirty.has("texts")) blobs.texts = { name: dataFileName("texts", generation), data: this.table.encodeTexts() };
     if (dirty.has("keyword")) {
-      blobs.keyword = { name: dataFileName("keyword", generation), data: this.keywordBytes ?? this.ensureKeyword().encode() };
+      blobs.keyword = { name: dataFileName("keyword", generation), data: this.keywordBytes ?? this.requireKeyword().encode() };
     }
     if (dirty.has("vectors") && modelId !== null) {
       const snap = this.vectors?.snapshot() ?? { codes: new Int8Array(0), scales: new Float32Array(0) };

@@ -1,8 +1,9 @@
 // The vectors of one model: an int8 row per chunk plus its scale, in two flat typed arrays that grow
-// by doubling. Search is a single pass of integer dot products (quantized query × quantized rows)
-// with partial top-k selection, then an exact re-score of the best candidates with the float query,
-// which removes the query's own quantization error from the final order.
+// by doubling. Search is a single pass of integer dot products (quantized query × quantized rows,
+// on a WebAssembly SIMD kernel where available) with partial top-k selection; an optional exact
+// re-score of the best candidates with the float query removes the query's own quantization error.
 import { quantize, quantizeInto } from "./quantize";
+import { instantiateDots, type DotsFn } from "./simd-dot";
 import { TopK } from "./top-k";
 
 export interface VectorHit {
@@ -13,24 +14,71 @@ export interface VectorHit {
 /** How many coarse candidates are re-scored per requested result (and at least RESCORE_MIN). */
 export const RESCORE_FACTOR = 4;
 export const RESCORE_MIN = 40;
+/** Measured (npm run bench, 100k clustered 384-dim vectors): recall@10 against exact float search
+ *  is 0.988 with the int8 scan alone and 0.988 with the re-score from dequantized rows, so the
+ *  re-score is off by default. Only a float copy of every vector would lift it to 1.0, at 1 536
+ *  bytes a chunk: four times the whole int8 budget, for 1 % recall. */
+export const RESCORE_BY_DEFAULT = false;
+
+const PAGE = 65536;
+
+/** Row storage inside a WebAssembly memory, laid out as [query | rows | scores], so the SIMD
+ *  kernel reads the rows where they live. Growing the memory keeps the rows in place. */
+class WasmRows {
+  readonly memory: WebAssembly.Memory;
+  readonly dots: DotsFn;
+  readonly codesBase: number;
+
+  private constructor(memory: WebAssembly.Memory, dots: DotsFn, dims: number) {
+    this.memory = memory;
+    this.dots = dots;
+    this.codesBase = (dims + 15) & ~15;
+  }
+
+  static create(dims: number): WasmRows | null {
+    if (dims % 16 !== 0) return null;
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const dots = instantiateDots(memory);
+      return dots ? new WasmRows(memory, dots, dims) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  outBase(cap: number, dims: number): number {
+    return this.codesBase + cap * dims;
+  }
+
+  /** Grows to hold `cap` rows and returns a fresh view of them (old views may be detached). */
+  codes(cap: number, dims: number): Int8Array {
+    const needed = this.outBase(cap, dims) + cap * 4;
+    const have = this.memory.buffer.byteLength;
+    if (needed > have) this.memory.grow(Math.ceil((needed - have) / PAGE));
+    return new Int8Array(this.memory.buffer, this.codesBase, cap * dims);
+  }
+}
 
 export class VectorMatrix {
   private codes: Int8Array;
   private scales: Float32Array;
   private rows = 0;
+  private readonly wasm: WasmRows | null;
 
   constructor(
     readonly dims: number,
     initial?: { codes: Int8Array; scales: Float32Array },
+    useSimd = true,
   ) {
     if (!Number.isInteger(dims) || dims <= 0) throw new Error(`Invalid vector length ${dims}.`);
+    this.wasm = useSimd ? WasmRows.create(dims) : null;
+    const cap = Math.max(64, initial?.scales.length ?? 0);
+    this.codes = this.wasm ? this.wasm.codes(cap, dims) : new Int8Array(cap * dims);
+    this.scales = new Float32Array(cap);
     if (initial) {
-      this.codes = initial.codes;
-      this.scales = initial.scales;
+      this.codes.set(initial.codes);
+      this.scales.set(initial.scales);
       this.rows = initial.scales.length;
-    } else {
-      this.codes = new Int8Array(dims * 64);
-      this.scales = new Float32Array(64);
     }
   }
 
@@ -38,14 +86,23 @@ export class VectorMatrix {
     return this.rows;
   }
 
+  /** Whether searches run on the WebAssembly SIMD kernel. */
+  get simd(): boolean {
+    return this.wasm !== null;
+  }
+
   private ensureCapacity(rows: number): void {
     if (rows <= this.scales.length) return;
     const cap = Math.max(rows, this.scales.length * 2, 64);
-    const codes = new Int8Array(cap * this.dims);
-    codes.set(this.codes.subarray(0, this.rows * this.dims));
+    if (this.wasm) {
+      this.codes = this.wasm.codes(cap, this.dims);
+    } else {
+      const codes = new Int8Array(cap * this.dims);
+      codes.set(this.codes.subarray(0, this.rows * this.dims));
+      this.codes = codes;
+    }
     const scales = new Float32Array(cap);
     scales.set(this.scales.subarray(0, this.rows));
-    this.codes = codes;
     this.scales = scales;
   }
 
@@ -88,7 +145,7 @@ export class VectorMatrix {
 
   /** Top k rows by cosine similarity with `query` (assumed L2-normalized like the rows).
    *  `allowed`, when given, admits a row if `allowed[row] !== 0`. */
-  search(query: Float32Array, k: number, allowed?: Uint8Array, rescore = true): VectorHit[] {
+  search(query: Float32Array, k: number, allowed?: Uint8Array, rescore = RESCORE_BY_DEFAULT): VectorHit[] {
     if (query.length !== this.dims) {
       throw new Error(`The query vector has ${query.length} numbers but this index stores ${this.dims}.`);
     }
@@ -109,6 +166,7 @@ export class VectorMatrix {
 
   private coarseScan(query: Float32Array, k: number, allowed: Uint8Array | undefined): TopK {
     const q8 = quantize(query);
+    if (this.wasm) return this.coarseScanSimd(q8.codes, q8.scale, k, allowed, this.wasm);
     const d = this.dims;
     // Int32 copies keep the multiply in integer registers; 8-way unrolling with two accumulators
     // was measured ~30 % faster than a plain loop on V8 11.
@@ -130,6 +188,24 @@ export class VectorMatrix {
       }
       for (; i < d; i++) s0 = (s0 + q[i] * codes[base + i]) | 0;
       const score = (s0 + s1) * scales[r] * qScale;
+      if (score > top.threshold) top.push(r, score);
+    }
+    return top;
+  }
+
+  private coarseScanSimd(q: Int8Array, qScale: number, k: number, allowed: Uint8Array | undefined, wasm: WasmRows): TopK {
+    const d = this.dims;
+    const cap = this.scales.length;
+    const buffer = wasm.memory.buffer;
+    new Int8Array(buffer, 0, d).set(q);
+    const outBase = wasm.outBase(cap, d);
+    wasm.dots(0, wasm.codesBase, this.rows, d, outBase);
+    const dots = new Int32Array(buffer, outBase, this.rows);
+    const scales = this.scales;
+    const top = new TopK(k);
+    for (let r = 0; r < this.rows; r++) {
+      if (allowed !== undefined && allowed[r] === 0) continue;
+      const score = dots[r] * scales[r] * qScale;
       if (score > top.threshold) top.push(r, score);
     }
     return top;

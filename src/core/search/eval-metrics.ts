@@ -65,3 +65,20 @@ export function parseSeconds(value: unknown): number {
   if (!m) return NaN;
   return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 }
+
+/** Where an answer's citation leads: a file, and a page or a second in it. */
+export interface CitedPlace {
+  path: string;
+  page?: number;
+  start?: number;
+}
+
+/** Whether one of the citations leads to one of the question's pages. */
+export function citesPage(citations: CitedPlace[], q: PageQuestion): boolean {
+  return citations.some((c) => c.path === q.file && c.page !== undefined && q.pages.includes(c.page));
+}
+
+/** Whether one of the citations opens the transcript within the tolerance of the answer. */
+export function citesTime(citations: CitedPlace[], q: TimeQuestion, tolerance = TIME_TOLERANCE_S): boolean {
+  return citations.some((c) => c.path === q.file && c.start !== undefined && Math.abs(c.start - q.time) <= tolerance);
+}

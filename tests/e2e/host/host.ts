@@ -79,6 +79,20 @@ async function boot(opts: BootOptions) {
     opened.push({ linktext, sourcePath });
   };
   if (opts.apiKey) app.secretStorage.setSecret("scholia-llm-api-key", opts.apiKey);
+  // Modals stay open on the page until closed (the mocks close them on the next tick), title first.
+  type ModalLike = { open(): void; close(): void; onOpen(): unknown; onClose(): void; containerEl: HTMLElement; modalEl: HTMLElement; titleEl: HTMLElement };
+  const modalProto = mocks.Modal.prototype as unknown as ModalLike;
+  modalProto.open = function (this: ModalLike) {
+    this.containerEl.addClass("e2e-modal");
+    this.modalEl.prepend(this.titleEl);
+    this.titleEl.addClass("e2e-modal-title");
+    document.body.appendChild(this.containerEl);
+    void this.onOpen();
+  };
+  modalProto.close = function (this: ModalLike) {
+    this.onClose();
+    this.containerEl.remove();
+  };
 
   const obsidian: AnyRecord = { ...mocks, loadPdfJs };
   vi_mockRender(obsidian);
@@ -159,6 +173,18 @@ const scholiaHost = {
     return f ? world!.app.vault.read(f) : null;
   },
   listFiles: () => world?.app.vault.getFiles().map((f) => f.path) ?? [],
+  /** Runs a command as the palette would, with `activePath` as the active file. */
+  runCommand(id: string, activePath?: string): boolean {
+    if (!world) throw new Error("not booted");
+    const app = world.app;
+    if (activePath) (app.workspace as unknown as AnyRecord).getActiveFile = () => app.vault.getFileByPath(activePath);
+    const commands = (world.plugin as unknown as { commands__: Map<string, { callback?(): void; checkCallback?(checking: boolean): boolean }> }).commands__;
+    const command = commands.get(id);
+    if (!command) throw new Error(`No command ${id}`);
+    if (command.checkCallback) return command.checkCallback(false);
+    command.callback?.();
+    return true;
+  },
   startLongTaskCount(): void {
     longTasks.length = 0;
     new PerformanceObserver((list) => {
