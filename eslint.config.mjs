@@ -2,7 +2,7 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import obsidianmd from "eslint-plugin-obsidianmd";
 
 export default defineConfig([
-  globalIgnores(["node_modules", "main.js", "dist", "demo-vault", "artifacts", "bench", "scripts/**/*.mjs", "*.mjs"]),
+  globalIgnores(["node_modules", "main.js", "dist", "demo-vault", "demo-model", "artifacts", "bench/models", "bench/results.json", "tests/**/.tmp/**", "**/*.mjs", ".eval-cache"]),
   ...obsidianmd.configs.recommended,
   {
     languageOptions: {
@@ -19,7 +19,7 @@ export default defineConfig([
   },
   {
     // The core and the CLI run in Node and in workers, not in an Obsidian window.
-    files: ["src/core/**/*.ts", "src/cli/**/*.ts", "tests/**/*.ts", "scripts/**/*.ts"],
+    files: ["src/core/**/*.ts", "src/cli/**/*.ts", "tests/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"],
     rules: {
       "obsidianmd/no-nodejs-modules": "off",
       "obsidianmd/prefer-window-timers": "off",

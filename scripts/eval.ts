@@ -1,8 +1,11 @@
-// `npm run eval`: retrieval quality on the development corpus in ../shared, through the real pipeline
-// (ingestion, embedder, index store, retriever). Prints one table — page-hit@1, page-hit@5 and MRR
-// on qa-dev.jsonl and time-hit@5 on the transcript questions, for keyword, vector and hybrid — the
-// refusal rates at REFUSAL_THRESHOLD, and the fusion variants that were compared; writes
-// eval/results.json. Exits cleanly when ../shared is absent (a fresh clone has no corpus).
+// `npm run eval`: retrieval and answer quality on the development corpus in ../shared, through the real
+// pipeline (ingestion, embedder, index store, retriever, answerer). Prints one table — page-hit@1,
+// page-hit@5 and MRR on qa-dev.jsonl and eval/qa-extra.jsonl, time-hit@5 on the transcript questions
+// and place-hit@5 over all of them, for keyword, vector and hybrid — the refusal rates at
+// REFUSAL_THRESHOLD, the offline `ask` figures (answers citing an expected page or second, answerable
+// questions refused, unanswerable ones refused; through the Engine as `scholia ask` runs it), and the
+// fusion variants that were compared; writes eval/results.json. Exits cleanly when ../shared is
+// absent (a fresh clone has no corpus).
 //
 //   node dist/eval.js [--shared DIR] [--model DIR]... [--reuse-index]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -116,6 +119,8 @@ interface ModeResult {
   time: RankMetrics;
   /** eval/qa-extra.jsonl: paraphrased questions that do not name their paper. */
   extra: RankMetrics;
+  /** Every answerable question together: page hits and time hits. */
+  all: RankMetrics;
 }
 
 interface Refusal {
@@ -189,7 +194,12 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
     for (const q of sets.pages) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), pageRanks);
     for (const q of sets.times) await ask(q.id, q.question, (r) => firstTimeHit(r.passages, q), timeRanks);
     for (const q of sets.extra) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), extraRanks);
-    out[mode] = { pages: rankMetrics(pageRanks), time: rankMetrics(timeRanks), extra: rankMetrics(extraRanks) };
+    out[mode] = {
+      pages: rankMetrics(pageRanks),
+      time: rankMetrics(timeRanks),
+      extra: rankMetrics(extraRanks),
+      all: rankMetrics([...pageRanks, ...extraRanks, ...timeRanks]),
+    };
   }
   return out;
 }
@@ -393,14 +403,26 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
   out.push("");
   out.push(
     `Retrieval on ../shared/corpus, k = ${K}: page = ${sets.pages.length} qa-dev.jsonl questions; time = ${sets.times.length} transcript questions ` +
-      `(a passage starting within ±${TIME_TOLERANCE_S} s); extra = ${sets.extra.length} paraphrased questions of eval/qa-extra.jsonl`,
+      `(a passage starting within ±${TIME_TOLERANCE_S} s); extra = ${sets.extra.length} paraphrased questions of eval/qa-extra.jsonl; ` +
+      `all = the ${sets.pages.length + sets.extra.length + sets.times.length} questions together (a page or a second hit)`,
   );
-  const head = ["model".padEnd(26), "mode    ", "page@1", "page@5", "MRR   ", "time@5", "extra@1", "extra@5", "extraMRR"];
+  const head = ["model".padEnd(26), "mode    ", "page@1", "page@5", "MRR   ", "time@5", "extra@1", "extra@5", "extraMRR", "all@5 "];
   out.push(head.join("  "));
   for (const r of reports) {
     for (const mode of MODES) {
       const m = r.modes[mode];
-      const cells = [pad(r.model, 26), pad(mode, 8), f3(m.pages.hitAt1), f3(m.pages.hitAt5), f3(m.pages.mrr), timeCol ? f3(m.time.hitAt5) : "  -  ", f3(m.extra.hitAt1), f3(m.extra.hitAt5), f3(m.extra.mrr)];
+      const cells = [
+        pad(r.model, 26),
+        pad(mode, 8),
+        f3(m.pages.hitAt1),
+        f3(m.pages.hitAt5),
+        f3(m.pages.mrr),
+        timeCol ? f3(m.time.hitAt5) : "  -  ",
+        f3(m.extra.hitAt1),
+        f3(m.extra.hitAt5),
+        f3(m.extra.mrr),
+        f3(m.all.hitAt5),
+      ];
       out.push(cells.map((c, i) => c.padEnd(head[i].length)).join("  "));
     }
   }

@@ -70,13 +70,13 @@ async function crashes(cli: string, work: string): Promise<Record<string, unknow
     pdfs: 3,
     pdfPages: 40,
     onTrial: (t, fig) => {
-      if ((t + 1) % 10 === 0) console.error(`  ${t + 1}/${trials} trials, ${fig.trials - fig.finishedBeforeKill} kills, ${fig.killedMidWrite} mid-write, ${fig.problems.length} problems`);
+      if ((t + 1) % 10 === 0) console.error(`  ${t + 1}/${trials} trials, ${fig.trials - fig.finishedBeforeKill} kills, ${fig.killedMidSave} inside a save, ${fig.problems.length} problems`);
     },
   });
   console.log(`\n## Crash safety (SIGKILL during \`scholia index\`)\n`);
-  console.log("| trials | kills | mid-write | before first save | finished first | crashes | inconsistent | max temp files | chunks checked | vectors checked | time |");
-  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  console.log(`| ${f.trials} | ${f.trials - f.finishedBeforeKill} | ${f.killedMidWrite} | ${f.killedBeforeFirstSave} | ${f.finishedBeforeKill} | ${f.crashes} | ${f.inconsistencies} | ${f.maxTempFiles} | ${f.chunksChecked} | ${f.vectorsChecked} | ${(f.ms / 1000).toFixed(0)} s |`);
+  console.log("| trials | kills | inside a save | mid-file (temp left) | before first save | finished first | crashes | inconsistent | max temp files | chunks checked | vectors checked | time |");
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(`| ${f.trials} | ${f.trials - f.finishedBeforeKill} | ${f.killedMidSave} | ${f.killedMidWrite} | ${f.killedBeforeFirstSave} | ${f.finishedBeforeKill} | ${f.crashes} | ${f.inconsistencies} | ${f.maxTempFiles} | ${f.chunksChecked} | ${f.vectorsChecked} | ${(f.ms / 1000).toFixed(0)} s |`);
   for (const p of f.problems) console.log(`- PROBLEM: ${p}`);
   return { ...f };
 }

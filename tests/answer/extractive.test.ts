@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Chunk, Passage } from "../../src/core/types";
-import { extractAnswer, isAnswerSentence } from "../../src/core/answer/extractive";
+import { extractAnswer, extractiveText, isAnswerSentence } from "../../src/core/answer/extractive";
 import { splitSentences } from "../../src/core/answer/sentences";
 import { passagesOf } from "./fixtures";
 
@@ -35,6 +35,26 @@ describe("offline extractive answers", () => {
     const texts = r.sentences.map((x) => x.text);
     expect(texts.filter((t) => t.includes("was set to 0.5"))).toHaveLength(1);
     expect(texts.some((t) => t.includes("convolutional layers used no dropout"))).toBe(true);
+  });
+
+  it("says a statement repeated on two pages once and cites both pages", () => {
+    const r = extractAnswer("What weight decay and momentum were used to train the ImageNet models?", [
+      pdfPassage(7, "For the small-image experiments we use a weight decay of 0.0001 and momentum of 0.9, and no dropout at all.", 1),
+      pdfPassage(4, "Our implementation for ImageNet follows common practice. We use a weight decay of 0.0001 and a momentum of 0.9 for all models.", 2),
+    ]);
+    const decay = r.sentences.filter((x) => x.text.includes("weight decay of 0.0001"));
+    expect(decay).toHaveLength(1);
+    const cited = [decay[0].passage, ...(decay[0].alsoIn ?? [])].sort();
+    expect(cited).toEqual([0, 1]);
+    expect(extractiveText({ sentences: decay }, (i) => `S${i + 1}`)).toMatch(/\[S\d, S\d\]\.?$/);
+  });
+
+  it("keeps merely similar sentences of other passages out of the citation", () => {
+    const r = extractAnswer("What dropout rate was used for hidden units?", [
+      pdfPassage(3, "The dropout rate for hidden units was set to 0.5 in all fully connected layers of the network.", 1),
+      pdfPassage(9, "The dropout rate for input units was set to 0.2 in every experiment on the speech data sets.", 2),
+    ]);
+    for (const s of r.sentences) expect(s.alsoIn).toBeUndefined();
   });
 
   it("finds nothing for a question the passages do not touch", () => {

@@ -1,17 +1,16 @@
 // The built plugin (main.js) in headless Chromium, with obsidian-test-mocks as its `obsidian` module,
 // a generated vault and a real OpenAI-compatible server on 127.0.0.1. A user types a question, sees
 // the answer stream in with citations, opens one, inserts the answer into a note; the same page
-// indexes a generated vault while main-thread long tasks are counted.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
-import { build } from "esbuild";
+// indexes a generated vault with embeddings from that server while main-thread long tasks are counted
+// (local-embeddings.test.ts does the same with the local model in its Web Worker).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replies, startFakeOpenAiServer, type ChatRequest, type FakeOpenAiServer } from "../helpers/fake-openai-server";
 import { conceptReply } from "../concepts/helpers";
+import { ARTIFACTS, openScholiaPage, type ScholiaPage } from "./helpers/scholia-page";
 
 /** What the model proposes when asked for concept notes on a week of the generated course. */
 const WEEK_CONCEPTS = [
@@ -19,9 +18,6 @@ const WEEK_CONCEPTS = [
   { title: "Worked examples", claims: [{ text: "Each paragraph ends with a worked example.", cue: "Paragraph 7 about" }] },
 ];
 
-const ROOT = resolve(__dirname, "../..");
-const ARTIFACTS = join(ROOT, "artifacts/e2e");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const API_KEY = "sk-e2e-secret-key";
 const XSS = `<img src=x onerror="window.__scholiaXss = 1">`;
 
@@ -53,63 +49,12 @@ function generatedNotes(count: number): Record<string, string> {
   return files;
 }
 
-/** Serves the page, the host bundle, main.js and pdf.js, and forwards /v1 to the OpenAI-compatible
- *  server (same origin, as Obsidian's requestUrl would reach it without CORS). */
-function startPageServer(files: Record<string, { type: string; body: Buffer | string }>, upstreamPort: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    const url = (req.url ?? "/").split("?")[0];
-    if (url.startsWith("/v1/")) {
-      const proxied = request({ host: "127.0.0.1", port: upstreamPort, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      proxied.on("error", () => res.destroy());
-      req.pipe(proxied);
-      return;
-    }
-    const file = files[url];
-    if (!file) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": file.type }).end(file.body);
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
-}
-
-const THEME = `
-body { margin: 0; font-family: system-ui, sans-serif; font-size: 14px;
-  --size-2-1: 2px; --size-2-2: 4px; --size-4-1: 4px; --size-4-2: 8px; --size-4-3: 12px; --size-4-4: 16px; --size-4-6: 24px; --size-4-8: 32px;
-  --radius-m: 6px; --radius-l: 10px; --font-ui-smaller: 12px; --font-ui-small: 13px; --font-semibold: 600; --font-interface: system-ui, sans-serif;
-  --layer-popover: 30; --shadow-s: 0 2px 8px rgba(0,0,0,.15);
-  --background-primary: #ffffff; --background-secondary: #f6f6f6; --background-modifier-border: #e0e0e0; --background-modifier-hover: #ececec;
-  --text-normal: #222222; --text-muted: #5c5c5c; --text-faint: #999999; --text-error: #d04255; --text-warning: #c27a00; --text-on-accent: #ffffff;
-  --interactive-accent: #7c5cd6; --link-color: #6a48c9; --link-color-hover: #4f31a8; --color-orange: #d98a2b;
-  background: var(--background-primary); color: var(--text-normal); }
-body.theme-dark { --background-primary: #1e1e1e; --background-secondary: #262626; --background-modifier-border: #3a3a3a; --background-modifier-hover: #333333;
-  --text-normal: #dadada; --text-muted: #a3a3a3; --text-faint: #707070; --text-error: #fb464c; --text-warning: #e0a030; --link-color: #a88bfa; --link-color-hover: #c4b1ff; }
-#sidebar { width: 380px; height: 760px; border-left: 1px solid var(--background-modifier-border); overflow: auto; margin-left: auto; }
-.e2e-modal { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,.35); }
-.e2e-modal > div { background: var(--background-primary); border: 1px solid var(--background-modifier-border); border-radius: 10px; padding: 16px 20px; width: 560px; max-height: 80vh; overflow: auto; }
-.e2e-modal-title { font-size: 18px; font-weight: 600; margin-bottom: 8px; }
-.modal-button-container { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
-#statusbar { position: fixed; bottom: 0; right: 0; padding: 2px 10px; font-size: 12px; color: var(--text-muted); background: var(--background-secondary); }
-button { font: inherit; padding: 4px 10px; border-radius: 6px; border: 1px solid var(--background-modifier-border); background: var(--background-primary); color: var(--text-normal); }
-button.mod-cta { background: var(--interactive-accent); color: var(--text-on-accent); border-color: transparent; }
-textarea, select { font: inherit; color: var(--text-normal); background: var(--background-primary); border: 1px solid var(--background-modifier-border); border-radius: 6px; padding: 6px; box-sizing: border-box; }
-a.internal-link { color: var(--link-color); }
-`;
-
 describe("the built plugin in Chromium", () => {
-  let browser: Browser;
+  let scholia: ScholiaPage;
   let page: Page;
   let llm: FakeOpenAiServer;
-  let pageServer: Server;
-  let origin: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "main.js"))) throw new Error("main.js is missing: run `npm run build` first (npm run test:e2e does).");
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
     mkdirSync(ARTIFACTS, { recursive: true });
 
     llm = await startFakeOpenAiServer({
@@ -133,79 +78,35 @@ describe("the built plugin in Chromium", () => {
       },
     });
 
-    const host = await build({
-      entryPoints: [join(__dirname, "host/host.ts")],
-      bundle: true,
-      format: "iife",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    });
-    const html = `<!doctype html><html><head><meta charset="utf-8"><style>${THEME}</style><link rel="stylesheet" href="/styles.css"></head>
-<body><div id="sidebar"></div><div id="statusbar"></div><script src="/main.js"></script><script src="/host.js"></script></body></html>`;
-    // The built main.js, unchanged, wrapped as a CommonJS module function for the host to run.
-    const mainJs = `window.scholiaMain = function (module, exports, require) {\n${readFileSync(join(ROOT, "main.js"), "utf8")}\n};`;
-    pageServer = await startPageServer(
-      {
-        "/": { type: "text/html", body: html },
-        "/favicon.ico": { type: "image/x-icon", body: "" },
-        "/main.js": { type: "text/javascript", body: mainJs },
-        "/host.js": { type: "text/javascript", body: Buffer.from(host.outputFiles[0].contents) },
-        "/styles.css": { type: "text/css", body: readFileSync(join(ROOT, "styles.css")) },
-        "/pdfjs/pdf.min.mjs": { type: "text/javascript", body: readFileSync(join(ROOT, "node_modules/pdfjs-dist/build/pdf.min.mjs")) },
-        "/pdfjs/pdf.worker.min.mjs": { type: "text/javascript", body: readFileSync(join(ROOT, "node_modules/pdfjs-dist/build/pdf.worker.min.mjs")) },
+    scholia = await openScholiaPage({
+      llmPort: llm.port,
+      // Embeddings from the OpenAI-compatible server; local-embeddings.test.ts covers the local model.
+      settings: (origin) => ({
+        embeddingKind: "remote",
+        remoteEmbeddingBaseUrl: `${origin}/v1`,
+        remoteEmbeddingModel: "fake-embed",
+        llmPreset: "custom",
+        llmBaseUrl: `${origin}/v1`,
+        llmModel: "fake-model",
+      }),
+      apiKey: API_KEY,
+      textFiles: {
+        "Lecture notes.md": "# Lecture 5: Transformers\n\nMy notes:\n\n",
+        "notes/appendix.md": `# Appendix\n\n## Markup\n\nThe appendix quotes the markup ${XSS} verbatim, as a warning about untrusted HTML.\n`,
+        ...generatedNotes(60),
       },
-      llm.port,
-    );
-    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      binaryFiles: { "papers/attention.pdf": await makePdf() },
     });
-    page = await browser.newPage({ viewport: { width: 900, height: 800 } });
-    const pageErrors: string[] = [];
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") pageErrors.push(m.text());
-      if (process.env.E2E_VERBOSE) process.stdout.write(`[page ${m.type()}] ${m.text()}\n`);
-    });
-    await page.goto(origin);
-    await page.waitForFunction(() => "scholiaHost" in window);
-
-    const pdf = await makePdf();
-    await page.evaluate(
-      (opts) => (window as unknown as { scholiaHost: { boot(o: unknown): Promise<boolean> } }).scholiaHost.boot(opts),
-      {
-        manifest: JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as Record<string, unknown>,
-        settings: {
-          embeddingKind: "remote",
-          remoteEmbeddingBaseUrl: `${origin}/v1`,
-          remoteEmbeddingModel: "fake-embed",
-          llmPreset: "custom",
-          llmBaseUrl: `${origin}/v1`,
-          llmModel: "fake-model",
-        },
-        apiKey: API_KEY,
-        textFiles: {
-          "Lecture notes.md": "# Lecture 5: Transformers\n\nMy notes:\n\n",
-          "notes/appendix.md": `# Appendix\n\n## Markup\n\nThe appendix quotes the markup ${XSS} verbatim, as a warning about untrusted HTML.\n`,
-          ...generatedNotes(60),
-        },
-        binaryFiles: { "papers/attention.pdf": Array.from(pdf) },
-      },
-    );
-    expect(pageErrors).toEqual([]);
+    page = scholia.page;
+    expect(scholia.pageErrors).toEqual([]);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await scholia?.close();
     await llm?.close();
-    await new Promise((ok) => (pageServer ? pageServer.close(() => ok(undefined)) : ok(undefined)));
   });
 
-  it("indexes the generated vault in the page and counts main-thread long tasks", async () => {
+  it("indexes the generated vault with remote embeddings and counts main-thread long tasks", async () => {
     await page.evaluate(() => (window as unknown as { scholiaHost: { startLongTaskCount(): void } }).scholiaHost.startLongTaskCount());
     const started = Date.now();
     const result = await page.evaluate(() => (window as unknown as { scholiaHost: { indexVault(): Promise<{ files: number; chunks: number; failed: string[] }> } }).scholiaHost.indexVault());
@@ -214,7 +115,7 @@ describe("the built plugin in Chromium", () => {
     const tasks = await page.evaluate(() => (window as unknown as { scholiaHost: { longTasks(): number[] } }).scholiaHost.longTasks());
     const over50 = tasks.filter((d) => d > 50);
     process.stdout.write(
-      `[e2e] indexed ${result.files} files (${result.chunks} passages) in ${ms} ms; main-thread long tasks over 50 ms: ${over50.length}` +
+      `[e2e remote embeddings] indexed ${result.files} files (${result.chunks} passages) in ${ms} ms; main-thread long tasks over 50 ms: ${over50.length}` +
         (over50.length ? ` (longest ${Math.round(Math.max(...over50))} ms)` : "") +
         "\n",
     );

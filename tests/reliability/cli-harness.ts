@@ -92,10 +92,10 @@ export function runCli(cli: string, args: string[], opts: RunOptions = {}): Prom
     if (opts.measureRss) {
       rssFile = path.join(TMP_ROOT, `rss-${process.pid}-${rssCounter++}.txt`);
       env.SCHOLIA_RSS_FILE = rssFile;
-      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require ${rssHook()}`.trim();
+      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require "${rssHook()}"`.trim();
     }
     const started = Date.now();
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

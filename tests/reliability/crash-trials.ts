@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { NodeIndexStorage } from "../../src/cli/node-index-storage";
 import { loadNodePdfJs } from "../../src/cli/pdfjs-node";
+import { DATA_FILE_PATTERN } from "../../src/core/index/manifest";
 import { ScholiaIndex } from "../../src/core/index/scholia-index";
 import { ingestFile } from "../../src/core/ingest/ingest-file";
 import { deterministicEmbedding, startFakeOpenAiServer, type FakeOpenAiServer } from "../helpers/fake-openai-server";
@@ -19,8 +20,11 @@ export const EMBED_DIMS = 32;
 
 export interface CrashFigures {
   trials: number;
-  /** Kills that landed while a save was writing (a temporary file was left behind). */
+  /** Kills that landed while a file was being written (a temporary file was left behind). */
   killedMidWrite: number;
+  /** Kills that landed inside a save: a temporary file, or data files of a generation that the
+   *  manifest does not name yet (written, but the manifest not switched over). */
+  killedMidSave: number;
   /** Kills that landed before the run had saved anything new. */
   killedBeforeFirstSave: number;
   /** Runs that finished before their kill moment came. */
@@ -60,7 +64,7 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
   const seed = opts.seed ?? 4242;
   await generateVault(vault, { seed, notes: opts.notes ?? 400, pdfs: opts.pdfs ?? 3, pdfPages: opts.pdfPages ?? 30 });
   const embedArgs = ["--embeddings-base-url", server.baseURL, "--embeddings-model", "fake-model"];
-  const f: CrashFigures = { trials: 0, killedMidWrite: 0, killedBeforeFirstSave: 0, finishedBeforeKill: 0, crashes: 0, inconsistencies: 0, maxTempFiles: 0, chunksChecked: 0, vectorsChecked: 0, problems: [], ms: 0 };
+  const f: CrashFigures = { trials: 0, killedMidWrite: 0, killedMidSave: 0, killedBeforeFirstSave: 0, finishedBeforeKill: 0, crashes: 0, inconsistencies: 0, maxTempFiles: 0, chunksChecked: 0, vectorsChecked: 0, problems: [], ms: 0 };
   const problem = (trial: number, text: string): void => {
     f.problems.push(`trial ${trial}: ${text}`);
   };
@@ -76,7 +80,7 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
       const manifestBefore = fileHash(path.join(indexDir, "manifest.json"));
       // Half the kills land at a uniformly random time; the other half right after the n-th temporary
       // file appears, so that many land inside a save (between write, fsync and rename).
-      const watcher = rand() < 0.5 ? killDuringWrite(indexDir, 1 + Math.floor(rand() * 3), Math.floor(rand() * 25)) : null;
+      const watcher = rand() < 0.5 ? killDuringWrite(indexDir, 1 + Math.floor(rand() * 3), Math.floor(rand() * 6)) : null;
       const run = await runCli(opts.cli, ["index", vault, ...embedArgs, "--json", ...(rebuild ? ["--rebuild"] : [])], {
         killAfterMs: watcher ? undefined : Math.floor(rand() * window),
         killOn: watcher?.fired,
@@ -92,6 +96,7 @@ export async function runCrashTrials(opts: CrashOptions): Promise<CrashFigures> 
       if (STACK_LINE.test(run.stderr)) problem(trial, `stack trace on stderr: ${run.stderr.slice(0, 300)}`);
       const temps = readdirSync(indexDir).filter((n) => TEMP.test(n));
       if (temps.length > 0) f.killedMidWrite++;
+      if (temps.length > 0 || hasUnnamedGeneration(indexDir)) f.killedMidSave++;
       else if (fileHash(path.join(indexDir, "manifest.json")) === manifestBefore) f.killedBeforeFirstSave++;
       f.maxTempFiles = Math.max(f.maxTempFiles, temps.length);
 
@@ -137,6 +142,21 @@ function killDuringWrite(dir: string, nth: number, delayMs: number): { fired: Pr
     if (name && TEMP.test(name) && ++seen === nth) setTimeout(fire, delayMs);
   });
   return { fired, close: () => w.close() };
+}
+
+/** True when a data file is newer than the generation the manifest names. */
+function hasUnnamedGeneration(dir: string): boolean {
+  let manifestGeneration = 0;
+  try {
+    const text = readFileSync(path.join(dir, "manifest.json"), "utf8");
+    manifestGeneration = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { generation: number }).generation;
+  } catch {
+    // no manifest yet: every data file is unnamed
+  }
+  return readdirSync(dir).some((n) => {
+    const m = DATA_FILE_PATTERN.exec(n);
+    return m !== null && !TEMP.test(n) && Number(m[1]) > manifestGeneration;
+  });
 }
 
 function fileHash(p: string): string | null {

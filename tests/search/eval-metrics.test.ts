@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstPageHit, firstTimeHit, parseSeconds, rankMetrics } from "../../src/core/search/eval-metrics";
+import { citesPage, citesTime, firstPageHit, firstTimeHit, parseSeconds, rankMetrics } from "../../src/core/search/eval-metrics";
 import type { Chunk, Passage } from "../../src/core/types";
 
 const passage = (chunk: Partial<Chunk> & { path: string }, rank: number): Passage => ({
@@ -32,5 +32,21 @@ describe("evaluation metrics", () => {
     expect(parseSeconds("02:43")).toBe(163);
     expect(parseSeconds("00:02:43")).toBe(163);
     expect(parseSeconds("soon")).toBeNaN();
+  });
+
+  it("credits an answer when any of its citations leads to an expected page of the question's file", () => {
+    const q = { id: "q", file: "a.pdf", question: "?", pages: [4, 5] };
+    expect(citesPage([{ path: "b.pdf", page: 4 }, { path: "a.pdf", page: 5 }], q)).toBe(true);
+    expect(citesPage([{ path: "b.pdf", page: 4 }, { path: "a.pdf", page: 6 }], q)).toBe(false);
+    expect(citesPage([{ path: "a.pdf" }], q)).toBe(false);
+    expect(citesPage([], q)).toBe(false);
+  });
+
+  it("credits a transcript citation within the tolerance of the answer's second", () => {
+    const q = { id: "t", file: "v.md", question: "?", time: 100 };
+    expect(citesTime([{ path: "v.md", start: 40 }], q)).toBe(true);
+    expect(citesTime([{ path: "v.md", start: 39 }], q)).toBe(false);
+    expect(citesTime([{ path: "w.md", start: 100 }], q)).toBe(false);
+    expect(citesTime([{ path: "v.md", start: 95 }], q, 2)).toBe(false);
   });
 });

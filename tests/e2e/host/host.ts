@@ -6,6 +6,11 @@
 import * as mocks from "obsidian-test-mocks/obsidian";
 import { setup } from "obsidian-test-mocks/setup";
 import { renderMiniMarkdown } from "../../plugin/mini-markdown";
+import { Retriever } from "../../../src/core/search/retriever";
+import type { SearchMode } from "../../../src/core/types";
+import type { LoadedIndex } from "../../../src/plugin/core-index-service";
+import type { IndexStatus } from "../../../src/plugin/services";
+import { redirectModelDownloads, startedWorkers } from "./redirect-model-downloads";
 
 type AnyRecord = Record<string, unknown>;
 
@@ -30,6 +35,15 @@ interface BootOptions {
   textFiles: Record<string, string>;
   binaryFiles: Record<string, number[]>;
   apiKey?: string;
+  /** Loopback hub the embedding worker downloads models from (see redirect-model-downloads.ts). */
+  modelHost?: string;
+}
+
+/** A status change as the user saw it: the service's status and the two places that show it. */
+interface StatusSample extends IndexStatus {
+  at: number;
+  statusBar: string;
+  panel: string;
 }
 
 const opened: Array<{ linktext: string; sourcePath: string }> = [];
@@ -43,6 +57,7 @@ async function loadPdfJs(): Promise<unknown> {
 }
 
 async function boot(opts: BootOptions) {
+  if (opts.modelHost) redirectModelDownloads(opts.modelHost);
   const app = mocks.App.createConfigured__({ files: opts.textFiles });
   for (const [path, bytes] of Object.entries(opts.binaryFiles)) {
     const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
@@ -138,6 +153,16 @@ async function boot(opts: BootOptions) {
   // The status bar item the plugin added.
   const bar = (plugin as unknown as { statusBarItems__: HTMLElement[] }).statusBarItems__[0];
   if (bar) document.getElementById("statusbar")!.appendChild(bar);
+  // Recorded after the status bar and the panel have rendered the change (they subscribed first).
+  const services = (plugin as unknown as { services: { index: { onStatus(l: (s: IndexStatus) => void): () => void } } }).services;
+  services.index.onStatus((s) =>
+    statusLog.push({
+      ...s,
+      at: performance.now(),
+      statusBar: bar?.textContent ?? "",
+      panel: document.querySelector(".scholia-status-text")?.textContent ?? "",
+    }),
+  );
 
   return { app, plugin, noteView, noteFile };
 }
@@ -154,6 +179,19 @@ function vi_mockRender(obsidian: AnyRecord): void {
 const renderCalls: string[] = [];
 let world: Awaited<ReturnType<typeof boot>> | null = null;
 const longTasks: number[] = [];
+const longTaskTimes: Array<{ start: number; duration: number }> = [];
+const statusLog: StatusSample[] = [];
+
+type IndexServiceHandle = {
+  load(): Promise<LoadedIndex>;
+  indexVault(): Promise<void>;
+  report(): Array<{ path: string; status: string; reason?: string; chunks: number }>;
+};
+
+function indexService(): IndexServiceHandle {
+  if (!world) throw new Error("not booted");
+  return (world.plugin as unknown as { services: { index: IndexServiceHandle } }).services.index;
+}
 
 const scholiaHost = {
   async boot(opts: BootOptions) {
@@ -187,15 +225,40 @@ const scholiaHost = {
   },
   startLongTaskCount(): void {
     longTasks.length = 0;
+    longTaskTimes.length = 0;
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks.push(e.duration);
+      for (const e of list.getEntries()) {
+        longTasks.push(e.duration);
+        longTaskTimes.push({ start: e.startTime, duration: e.duration });
+      }
     }).observe({ type: "longtask", buffered: false });
   },
   longTasks: () => longTasks.slice(),
+  /** The long tasks with their start (performance.now() time), to place them against the status log. */
+  longTaskTimes: () => longTaskTimes.slice(),
+  /** Workers the page started since boot (recorded when `modelHost` was given). */
+  startedWorkers,
+  /** Every index status change since boot, oldest first. */
+  statusLog: () => statusLog.slice(),
+  /** What the loaded index says about itself: the model its vectors came from, and its size. */
+  async indexInfo(): Promise<{ modelId: string | null; embedderId: string | null; dims: number; chunks: number; notice?: string }> {
+    const loaded = await indexService().load();
+    return { modelId: loaded.index.modelId, embedderId: loaded.embedder?.id ?? null, dims: loaded.embedder?.dims ?? 0, chunks: loaded.index.chunkCount, notice: loaded.notice };
+  },
+  /** A search over the plugin's own index and embedder, as the answerer runs it, in a chosen mode. */
+  async search(query: string, mode: SearchMode, k = 5): Promise<{ effectiveMode: SearchMode; notice?: string; passages: Array<{ path: string; text: string; score: number }> }> {
+    const loaded = await indexService().load();
+    const result = await new Retriever(loaded.index, loaded.embedder).searchDetailed(query, { mode, k });
+    return {
+      effectiveMode: result.effectiveMode,
+      notice: result.notice,
+      passages: result.passages.map((p) => ({ path: p.chunk.path, text: p.chunk.text, score: p.score })),
+    };
+  },
   async indexVault(): Promise<{ files: number; chunks: number; failed: string[] }> {
-    const services = (world!.plugin as unknown as { services: { index: { indexVault(): Promise<void>; report(): Array<{ path: string; status: string; reason?: string; chunks: number }> } } }).services;
-    await services.index.indexVault();
-    const report = services.index.report();
+    const index = indexService();
+    await index.indexVault();
+    const report = index.report();
     return {
       files: report.length,
       chunks: report.reduce((s, f) => s + f.chunks, 0),
