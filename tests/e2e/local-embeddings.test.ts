@@ -13,6 +13,7 @@ import { writeDemoVault } from "../../scripts/make-demo-vault";
 import { buildStaticModel, STATIC_MODEL_DIMS } from "../fixtures/static-model";
 import { replies, startFakeOpenAiServer, type ChatRequest, type FakeOpenAiServer } from "../helpers/fake-openai-server";
 import { courseNotes } from "./helpers/course-notes";
+import type { StartedWorker } from "./host/redirect-model-downloads";
 import { startModelHub, type ModelHub } from "./helpers/model-hub";
 import { ARTIFACTS, offMachineRequests, openScholiaPage, type ScholiaPage } from "./helpers/scholia-page";
 
@@ -35,11 +36,11 @@ interface StatusSample {
 interface Host {
   scholiaHost: {
     startLongTaskCount(): void;
-    longTasks(): number[];
     longTaskTimes(): Array<{ start: number; duration: number }>;
     statusLog(): StatusSample[];
-    startedWorkers(): Array<{ name: string; type: string; scheme: string; models: string[] }>;
+    startedWorkers(): StartedWorker[];
     indexVault(): Promise<{ files: number; chunks: number; failed: string[] }>;
+    rebuild(): Promise<{ files: number; chunks: number; failed: string[] }>;
     indexInfo(): Promise<{ modelId: string | null; embedderId: string | null; dims: number; chunks: number; notice?: string }>;
     search(query: string, mode: string, k?: number): Promise<{ effectiveMode: string; notice?: string; passages: Array<{ path: string; text: string; score: number }> }>;
     opened(): Array<{ linktext: string }>;
@@ -70,6 +71,22 @@ function answerFromPassages(req: ChatRequest) {
   const id = ids[ids.length - 1][1];
   const text = `Training the final PocketNet model took **four days** on one laptop GPU, for 120 epochs [${id}].`;
   return replies.drip(text.match(/\S+\s*/g) ?? [text], 20);
+}
+
+/** Prints the figures the issue asks for: long tasks over 50 ms, split by what the index was doing. */
+function reportLongTasks(tasks: Array<{ start: number; duration: number }>, log: StatusSample[], result: { files: number; chunks: number }, ms: number): void {
+  const firstIndexing = log.find((s) => s.phase === "indexing");
+  const modelMs = firstIndexing && log.length ? Math.round(firstIndexing.at - log[0].at) : 0;
+  const over50 = tasks.filter((t) => t.duration > 50);
+  const describe = (list: typeof tasks) =>
+    list.length === 0 ? "0" : `${list.length} (longest ${Math.round(Math.max(...list.map((t) => t.duration)))} ms, ${Math.round(list.reduce((s, t) => s + t.duration, 0))} ms in all)`;
+  const whileLoading = over50.filter((t) => !firstIndexing || t.start < firstIndexing.at);
+  const whileIndexing = over50.filter((t) => firstIndexing && t.start >= firstIndexing.at);
+  process.stdout.write(
+    `[e2e local embeddings] ${MODEL_ID}: downloaded and loaded in the worker in ${modelMs} ms, then ${result.files} files ` +
+      `(${result.chunks} passages) indexed; ${ms} ms in all. Main-thread long tasks over 50 ms: ${describe(over50)}; ` +
+      `while the model loaded: ${describe(whileLoading)}; while files were indexed: ${describe(whileIndexing)}.\n`,
+  );
 }
 
 describe("the built plugin with the local embedding model", () => {
@@ -112,60 +129,53 @@ describe("the built plugin with the local embedding model", () => {
   });
 
   it("downloads the model from the hub, builds vectors in a worker, and keeps the main thread responsive", async () => {
-    const host = () => page.evaluate(() => (window as unknown as Host).scholiaHost.statusLog());
     await page.evaluate(() => (window as unknown as Host).scholiaHost.startLongTaskCount());
     const started = Date.now();
     const run = page.evaluate(() => (window as unknown as Host).scholiaHost.indexVault());
 
-    // While the model downloads, the sidebar and the status bar say how far it got.
+    // While the model downloads, the sidebar says how far it got; then the files are indexed, with
+    // what is already searchable.
     await page.waitForFunction(() => /Downloading the embedding model: [1-9]\d? %/.test(document.querySelector(".scholia-status-text")?.textContent ?? ""), null, { timeout: 30_000 });
     await page.screenshot({ path: join(ARTIFACTS, "local-model-download.png") });
-    // Then the files are indexed, with what is already searchable.
     await page.waitForFunction(() => /^Indexing \d+ \/ \d+ files/.test(document.querySelector(".scholia-status-text")?.textContent ?? ""), null, { timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS, "local-indexing-status.png") });
 
     const result = await run;
     const ms = Date.now() - started;
     await new Promise((r) => setTimeout(r, 200));
-    const tasks = await page.evaluate(() => (window as unknown as Host).scholiaHost.longTasks());
-    const times = await page.evaluate(() => (window as unknown as Host).scholiaHost.longTaskTimes());
-    const log = await host();
-
-    const downloading = log.filter((s) => s.phase === "loading-model" && typeof s.modelProgress === "number");
-    const indexing = log.filter((s) => s.phase === "indexing");
-    const modelMs = indexing.length && log.length ? Math.round(indexing[0].at - log[0].at) : 0;
-    const over50 = tasks.filter((d) => d > 50);
-    process.stdout.write(
-      `[e2e local embeddings] ${MODEL_ID} downloaded and loaded in the worker in ${modelMs} ms; ` +
-        `indexed ${result.files} files (${result.chunks} passages) in ${ms} ms in all; ` +
-        `main-thread long tasks over 50 ms: ${over50.length}` +
-        (over50.length ? ` (longest ${Math.round(Math.max(...over50))} ms, total ${Math.round(over50.reduce((a, b) => a + b, 0))} ms)` : "") +
-        "\n",
-    );
-    for (const t of times) {
-      const during = [...log].reverse().find((s) => s.at <= t.start);
-      process.stdout.write(`  long task ${Math.round(t.duration)} ms at ${Math.round(t.start)} during ${during ? `${during.phase} ${during.filesDone}/${during.filesTotal}` : "start"}\n`);
-    }
-    process.stdout.write(log.map((s) => `  ${Math.round(s.at)} ${s.phase} ${s.statusBar}`).join("\n") + "\n");
+    const tasks = await page.evaluate(() => (window as unknown as Host).scholiaHost.longTaskTimes());
+    const log = await page.evaluate(() => (window as unknown as Host).scholiaHost.statusLog());
+    const workers = await page.evaluate(() => (window as unknown as Host).scholiaHost.startedWorkers());
+    reportLongTasks(tasks, log, result, ms);
+    if (process.env.E2E_VERBOSE) process.stdout.write(hub.requests.map((r) => `  hub ${r.method} ${r.path}${r.range ? ` (${r.range})` : ""} ${r.status} from ${r.origin}\n`).join(""));
 
     expect(result.failed).toEqual([]);
     expect(result.files).toBe(vaultFiles);
-    // The download was reported as it went, in the status bar too.
+    // The download was reported as it went, in the status bar too, then each file as it was indexed.
+    const downloading = log.filter((s) => s.phase === "loading-model" && typeof s.modelProgress === "number");
     expect(downloading.some((s) => s.modelProgress! > 0 && s.modelProgress! < 1)).toBe(true);
     expect(downloading.some((s) => /^Scholia: model [1-9]\d? %$/.test(s.statusBar))).toBe(true);
-    expect(indexing.some((s) => /^Scholia: \d+ \/ \d+ files$/.test(s.statusBar) && s.filesDone > 0 && s.filesDone < s.filesTotal)).toBe(true);
+    expect(log.some((s) => s.phase === "indexing" && /^Scholia: \d+ \/ \d+ files$/.test(s.statusBar) && s.filesDone > 0 && s.filesDone < s.filesTotal)).toBe(true);
     expect(log.at(-1)).toMatchObject({ phase: "ready", statusBar: `Scholia: ${vaultFiles} files` });
 
-    // The model came from the loopback hub in the transformers.js layout, and ran in main.js's worker.
+    // The model came from the loopback hub in the hub's layout (the quantized weights first, then the
+    // fp32 fallback this model has), and was loaded by main.js's inlined worker, which computed every
+    // vector: the plugin posted it the passages, it sent vectors back.
     const fetched = hub.requests.filter((r) => r.status === 200).map((r) => r.path);
     for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"]) {
       expect(fetched).toContain(`/${MODEL_ID}/resolve/main/${file}`);
     }
-    const workers = await page.evaluate(() => (window as unknown as Host).scholiaHost.startedWorkers());
-    expect(workers.filter((w) => w.models.length > 0)).toEqual([{ name: "scholia-embeddings", type: "module", scheme: "blob:", models: [MODEL_ID] }]);
+    // Each file is downloaded once; the hub's Range probes (206) only read its size.
+    expect(hub.requests.filter((r) => r.path.endsWith("/onnx/model.onnx") && r.status === 200)).toHaveLength(1);
+    const embedding = workers.filter((w) => w.models.length > 0);
+    expect(embedding).toMatchObject([{ name: "scholia-embeddings", type: "module", scheme: "blob:", models: [MODEL_ID] }]);
+    const batches = Math.ceil(result.chunks / 32);
+    expect(embedding[0].posted.embed).toBeGreaterThanOrEqual(Math.min(batches, 10));
+    expect(embedding[0].replies.vectors).toBe(embedding[0].posted.embed);
+    expect(embedding[0].replies.progress).toBeGreaterThan(0);
 
-    // Embedding ran off the main thread: no stall a user would feel as a frozen editor.
-    expect(Math.max(0, ...tasks)).toBeLessThan(LONG_TASK_LIMIT_MS);
+    // No stall a user would feel as a frozen editor while the vault was indexed.
+    expect(Math.max(0, ...tasks.map((t) => t.duration))).toBeLessThan(LONG_TASK_LIMIT_MS);
   });
 
   it("reports the model in the index and finds passages by meaning", async () => {
@@ -173,19 +183,19 @@ describe("the built plugin with the local embedding model", () => {
     expect(info).toMatchObject({ modelId: MODEL_ID, embedderId: MODEL_ID, dims: STATIC_MODEL_DIMS });
     expect(info.notice).toBeUndefined();
 
-    // Few of these words are in the note, which says "training the final model took four days on one
-    // laptop GPU": vector search finds it by meaning.
-    const vector = await page.evaluate(() => (window as unknown as Host).scholiaHost.search("how many days did it take to train the network on a notebook computer", "vector", 5));
+    // The note says "Warmup raises the learning rate gradually at the start of training": the query
+    // shares almost none of its words, so only the vectors can rank it first.
+    const vector = await page.evaluate(() => (window as unknown as Host).scholiaHost.search("raising the step size slowly during the first epochs", "vector", 5));
     expect(vector.effectiveMode).toBe("vector");
     expect(vector.notice).toBeUndefined();
-    expect(vector.passages.length).toBe(5);
-    console.log(vector.passages.map((p) => `${p.path} ${p.score} ${p.text.slice(0, 80)}`));
-    expect(vector.passages.map((p) => p.path)).toContain("Notes/Training small CNNs.md");
+    expect(vector.passages).toHaveLength(5);
+    expect(vector.passages[0]).toMatchObject({ path: "Notes/Learning rate warmup.md" });
+    expect(vector.passages[0].text).toContain("raises the learning rate gradually");
 
     const hybrid = await page.evaluate(() => (window as unknown as Host).scholiaHost.search("How long did training the final PocketNet model take?", "hybrid", 5));
     expect(hybrid.effectiveMode).toBe("hybrid");
     expect(hybrid.notice).toBeUndefined();
-    expect(hybrid.passages[0].text).toContain("four days");
+    expect(hybrid.passages.map((p) => p.text).join("\n")).toContain("four days");
   });
 
   it("answers a question with a citation from the hybrid index", async () => {
@@ -206,6 +216,22 @@ describe("the built plugin with the local embedding model", () => {
     await page.locator(".scholia-citation").first().click();
     const opened = await page.evaluate(() => (window as unknown as Host).scholiaHost.opened());
     expect(opened.at(-1)?.linktext).toMatch(/^Notes\/Training small CNNs(\.md)?#/);
+  });
+
+  it("rebuilds with the model from the browser cache in a fresh worker, closing the old one", async () => {
+    const downloads = () => hub.requests.filter((r) => r.path.endsWith("/onnx/model.onnx") && r.status === 200).length;
+    const before = downloads();
+    const result = await page.evaluate(() => (window as unknown as Host).scholiaHost.rebuild());
+    expect(result.failed).toEqual([]);
+    expect(result.files).toBe(vaultFiles);
+    // The weights were not fetched again: transformers.js kept them in the worker's Cache Storage.
+    expect(downloads()).toBe(before);
+    const workers = (await page.evaluate(() => (window as unknown as Host).scholiaHost.startedWorkers())).filter((w) => w.models.length > 0);
+    expect(workers).toHaveLength(2);
+    // Exactly one model stays in memory.
+    expect(workers.map((w) => w.terminated)).toEqual([true, false]);
+    const info = await page.evaluate(() => (window as unknown as Host).scholiaHost.indexInfo());
+    expect(info).toMatchObject({ modelId: MODEL_ID, dims: STATIC_MODEL_DIMS });
   });
 
   it("never requests anything from a host other than 127.0.0.1", () => {

@@ -73,8 +73,10 @@ async function checkConsistent(dir: string): Promise<number> {
   }
   if (index.chunkCount > 0) {
     const probe = index.getChunk(Math.floor(index.chunkCount / 2));
-    const top = index.vectorSearch(hashedVector(probe.text, 64), 1)[0];
-    expect(index.getChunk(top.ordinal).text).toBe(probe.text);
+    // Passages of one document differ by two words, and 64 hashed dimensions can make two of them
+    // near-duplicates, so the probe must rank among the top few rather than strictly first.
+    const top = index.vectorSearch(hashedVector(probe.text, 64), 5);
+    expect(top.map((h) => index.getChunk(h.ordinal).text)).toContain(probe.text);
     const tag = index.getFileTags(probe.path)[0];
     const kw = index.keywordSearch(tag, 50);
     expect(kw.length).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ afterAll(() => {
 
 describe("killing `scholia index` mid-run", () => {
   it(`${TRIALS} kills: the index always opens consistent, search works, and the next run completes with the vault's totals`, async () => {
-    const figures = await runCrashTrials({ cli, work, trials: TRIALS, notes: 300, pdfs: 2, pdfPages: 30 });
+    const figures = await runCrashTrials({ cli, work, trials: TRIALS, notes: 200, pdfs: 2, pdfPages: 20 });
     console.log(
       `CLI crash trials: ${figures.trials} trials, ${figures.trials - figures.finishedBeforeKill} kills, ${figures.killedMidSave} inside a save (${figures.killedMidWrite} mid-file), ${figures.killedBeforeFirstSave} before the first save, ${figures.finishedBeforeKill} finished first, ` +
         `${figures.crashes} crashes, ${figures.inconsistencies} inconsistent, ${figures.vectorsChecked} vectors checked, ${(figures.ms / 1000).toFixed(0)} s`,

@@ -175,8 +175,11 @@ export async function runLlmMatrix(cli: string, work: string): Promise<FaultRow[
         for (const command of ["ask", "concepts"] as const) {
           n = 0;
           const vault = mkdtempSync(path.join(work, `llm-${i}-${command}-`));
-          // Timestamps kept: a copy with new mtimes would (rightly) make the index refresh its stamps.
-          cpSync(base, vault, { recursive: true, preserveTimestamps: true });
+          cpSync(base, vault, { recursive: true });
+          // A copy's new mtimes would (rightly) make the next run refresh the index's file stamps;
+          // refresh them now, so that any change seen below comes from the command under test.
+          const refreshed = await runCli(cli, ["index", vault, "--no-embeddings"]);
+          if (refreshed.code !== 0) throw new Error(`re-indexing the copied vault failed: ${refreshed.stderr}`);
           const args = command === "ask" ? ["ask", vault, QUESTION, "--json", ...llm] : ["concepts", vault, "--from", "Notes/training.md", "--json", ...llm];
           out.push(await observe("LLM", c.fault, command, vault, () => server.requests.length, () => runCli(cli, args, { timeoutMs: 60_000 })));
           rmSync(vault, { recursive: true, force: true });

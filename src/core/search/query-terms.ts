@@ -4,6 +4,8 @@
 // passages that weight is noise that pushes generic passages up. Stripping them sharpens the ranking
 // and lets confidence ask "are the words that matter in the passage?".
 
+import { variantKey } from "./term-variants";
+
 const STOPWORDS = new Set(
   (
     "a an the and or nor but if then else so than that this these those there here of in on at to " +
@@ -120,18 +122,31 @@ export function keywordQuery(query: string): string {
  *  parts, so "ResNet-101" is found by "resnet" and "101". */
 export function stemSet(text: string): Set<string> {
   const set = new Set<string>();
+  const add = (w: string) => {
+    set.add(stem(w));
+    set.add(VARIANT + variantKey(w));
+  };
   for (const t of wordTokens(text)) {
-    set.add(stem(t));
-    if (/[-.]/u.test(t)) for (const part of t.split(/[-.]/u)) if (part) set.add(stem(part));
+    add(t);
+    if (/[-.]/u.test(t)) for (const part of t.split(/[-.]/u)) if (part) add(part);
   }
   return set;
+}
+
+/** Marks variant keys in a stem set, so a key never meets a stem of another word by accident. */
+const VARIANT = "~";
+
+/** Whether a single word occurs in a stemmed word set, as itself or as a spelling or derivational
+ *  variant ("colour" finds "color", "perturbed" finds "perturbations"). */
+function wordIn(word: string, set: Set<string>): boolean {
+  return set.has(stem(word)) || set.has(VARIANT + variantKey(word));
 }
 
 /** Whether a query term occurs in a stemmed word set. A hyphenated term is present when the whole
  *  term is, or when all its parts are ("gpt-3" is not found by "gpt" alone). */
 export function termIn(term: string, set: Set<string>): boolean {
-  if (set.has(stem(term))) return true;
+  if (wordIn(term, set)) return true;
   if (!/[-.]/u.test(term)) return false;
   const parts = term.split(/[-.]/u).filter(Boolean);
-  return parts.length > 0 && parts.every((p) => set.has(stem(p)));
+  return parts.length > 0 && parts.every((p) => wordIn(p, set));
 }

@@ -11,6 +11,7 @@ import { DEFAULT_FUSION, fuseRankings, type FusedCandidate, type FusionOptions }
 import { FileNames } from "./named-files";
 import { keywordQuery, queryTerms, termIn, type QueryTerm } from "./query-terms";
 import type { ScoredChunk, SearchableIndex } from "./searchable";
+import { americanSpelling } from "./term-variants";
 
 export interface SearchOptions {
   /** Passages to return; 10 by default. */
@@ -214,7 +215,10 @@ export class Retriever {
     const fileTags = (path: string) => this.index.getFileTags(path);
     return terms.map(({ term }) => {
       const paths: string[] = [];
-      for (const h of this.index.keywordSearch(term, DF_PROBE, filter)) {
+      // The index knows the vault's spelling only: "colour" is probed as "color" too.
+      const american = americanSpelling(term);
+      const hits = american === term ? this.index.keywordSearch(term, DF_PROBE, filter) : mergeHits(this.index.keywordSearch(term, DF_PROBE, filter), this.index.keywordSearch(american, DF_PROBE, filter));
+      for (const h of hits) {
         const chunk = this.index.getChunk(h.ordinal);
         if (filter && !chunkMatchesFilter(chunk, filter, fileTags)) continue;
         if (termIn(term, stems(chunk))) paths.push(chunk.path);

@@ -1,7 +1,9 @@
 // A loopback stand-in for the Hugging Face hub: model folders served under the hub's URL layout,
 // `/{owner}/{name}/resolve/{revision}/{file}`, which transformers.js builds from `env.remoteHost` and
 // `env.remotePathTemplate`. It answers cross-origin requests (the embedding worker's origin is the
-// page's, on another port) and can trickle large files out so a download takes visible time.
+// page's, on another port), serves byte ranges as the hub does (transformers.js 4 asks for
+// `Range: bytes=0-0` to learn a file's size before downloading it), and can trickle large files out so
+// a download takes visible time.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -23,6 +25,8 @@ export interface HubRequest {
   path: string;
   status: number;
   origin?: string;
+  /** The Range header, for metadata probes. */
+  range?: string;
 }
 
 export interface ModelHub {
@@ -35,7 +39,7 @@ export interface ModelHub {
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-headers": "*",
-  "access-control-expose-headers": "content-length, content-type, etag, x-error-code, x-error-message",
+  "access-control-expose-headers": "accept-ranges, content-length, content-range, content-type, etag, x-error-code, x-error-message",
 };
 
 const TYPES: Record<string, string> = { json: "application/json", onnx: "application/octet-stream", txt: "text/plain" };
@@ -68,7 +72,21 @@ export function startModelHub(options: ModelHubOptions): Promise<ModelHub> {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) return notFound(res, `Entry not found: ${match[3]}`);
     const ext = file.slice(file.lastIndexOf(".") + 1);
-    res.writeHead(200, { ...CORS, "content-type": TYPES[ext] ?? "application/octet-stream", "content-length": info.size, etag: `"${info.size}-${info.mtimeMs}"` });
+    const headers = { ...CORS, "content-type": TYPES[ext] ?? "application/octet-stream", "accept-ranges": "bytes", etag: `"${info.size}-${info.mtimeMs}"` };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(record.range ?? "");
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(info.size - 1, range[2] === "" ? info.size - 1 : Number(range[2]));
+      if (start > end) {
+        res.writeHead(416, { ...headers, "content-range": `bytes */${info.size}` }).end();
+        return;
+      }
+      res.writeHead(206, { ...headers, "content-length": end - start + 1, "content-range": `bytes ${start}-${end}/${info.size}` });
+      if (req.method === "HEAD") return void res.end();
+      createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    res.writeHead(200, { ...headers, "content-length": info.size });
     if (req.method === "HEAD") return void res.end();
     const rate = options.throttleBytesPerSecond;
     if (!rate || info.size <= threshold) return void createReadStream(file).pipe(res);
@@ -85,7 +103,7 @@ export function startModelHub(options: ModelHubOptions): Promise<ModelHub> {
   };
 
   const server = createServer((req, res) => {
-    const record: HubRequest = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0], status: 0, origin: req.headers.origin };
+    const record: HubRequest = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0], status: 0, origin: req.headers.origin, range: req.headers.range };
     requests.push(record);
     res.on("finish", () => (record.status = res.statusCode));
     serve(req, res, record).catch(() => res.destroy());

@@ -185,6 +185,7 @@ const statusLog: StatusSample[] = [];
 type IndexServiceHandle = {
   load(): Promise<LoadedIndex>;
   indexVault(): Promise<void>;
+  rebuild(): Promise<void>;
   report(): Array<{ path: string; status: string; reason?: string; chunks: number }>;
 };
 
@@ -256,15 +257,23 @@ const scholiaHost = {
     };
   },
   async indexVault(): Promise<{ files: number; chunks: number; failed: string[] }> {
-    const index = indexService();
-    await index.indexVault();
-    const report = index.report();
-    return {
-      files: report.length,
-      chunks: report.reduce((s, f) => s + f.chunks, 0),
-      failed: report.filter((f) => f.status === "failed").map((f) => `${f.path}: ${f.reason}`),
-    };
+    await indexService().indexVault();
+    return indexSummary();
+  },
+  /** The "Rebuild the index" command's work: the index thrown away and built again. */
+  async rebuild(): Promise<{ files: number; chunks: number; failed: string[] }> {
+    await indexService().rebuild();
+    return indexSummary();
   },
 };
+
+function indexSummary(): { files: number; chunks: number; failed: string[] } {
+  const report = indexService().report();
+  return {
+    files: report.length,
+    chunks: report.reduce((s, f) => s + f.chunks, 0),
+    failed: report.filter((f) => f.status === "failed").map((f) => `${f.path}: ${f.reason}`),
+  };
+}
 
 (window as unknown as AnyRecord).scholiaHost = scholiaHost;

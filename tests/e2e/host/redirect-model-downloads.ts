@@ -13,12 +13,23 @@ export interface StartedWorker {
   scheme: string;
   /** Models this worker was asked to load. */
   models: string[];
+  /** Requests the plugin posted to it, by type ("init", "embed", …). */
+  posted: Record<string, number>;
+  /** Replies it sent back, by type ("ready", "vectors", "progress", …). */
+  replies: Record<string, number>;
+  /** Whether the page terminated it. */
+  terminated: boolean;
+}
+
+function count(tally: Record<string, number>, message: unknown): void {
+  const type = message && typeof message === "object" && "type" in message ? String(message.type) : "(other)";
+  tally[type] = (tally[type] ?? 0) + 1;
 }
 
 const started: StartedWorker[] = [];
 
 export function startedWorkers(): StartedWorker[] {
-  return started.map((w) => ({ ...w, models: w.models.slice() }));
+  return started.map((w) => ({ ...w, models: w.models.slice(), posted: { ...w.posted }, replies: { ...w.replies } }));
 }
 
 export function redirectModelDownloads(remoteHost: string): void {
@@ -28,12 +39,20 @@ export function redirectModelDownloads(remoteHost: string): void {
 
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
-      this.record = { name: options?.name ?? "", type: options?.type ?? "classic", scheme: new URL(String(url), location.href).protocol, models: [] };
-      started.push(this.record);
+      const record: StartedWorker = { name: options?.name ?? "", type: options?.type ?? "classic", scheme: new URL(String(url), location.href).protocol, models: [], posted: {}, replies: {}, terminated: false };
+      this.record = record;
+      started.push(record);
+      this.addEventListener("message", (event) => count(record.replies, event.data));
+    }
+
+    override terminate(): void {
+      this.record.terminated = true;
+      super.terminate();
     }
 
     override postMessage(message: unknown, transfer?: Transferable[] | StructuredSerializeOptions): void {
       const request = message as WorkerRequest;
+      count(this.record.posted, message);
       let rewritten = message;
       if (request && typeof request === "object" && request.type === "init") {
         this.record.models.push(request.options.model);
