@@ -78,6 +78,9 @@ export interface SearchFilter {
   paths?: string[];
   /** Tags without '#'; a chunk matches if its file carries any. */
   tags?: string[];
+  /** Vault-relative folders whose files never match (e.g. generated concept notes when gathering
+   *  evidence for new ones, so a note is never its own source). */
+  excludeFolders?: string[];
 }
 
 export type SearchMode = "hybrid" | "keyword" | "vector";

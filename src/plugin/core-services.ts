@@ -124,6 +124,15 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
   const ingest = (path: string, data: Uint8Array, signal?: AbortSignal) =>
     ingestFile(path, data, { pdfjs: loadPdf, chunkTokens: deps.settings().chunkTokens, signal });
   const fetchLike = obsidianFetch() as unknown as FetchLike;
+  // A rebuild opens the index again and asks for a new embedder; the previous one (a worker holding
+  // the whole model in memory) would otherwise stay alive for as long as Obsidian runs.
+  let localModel: Embedder | null = null;
+  const startLocal = (model: string, onProgress: (fraction: number) => void): Embedder => {
+    if (!deps.localEmbedder) throw new Error("The local embedding model is not available in this build");
+    void localModel?.dispose().catch(() => undefined);
+    localModel = deps.localEmbedder(model, onProgress);
+    return localModel;
+  };
 
   const index = new CoreIndexService({
     vault: new ObsidianVaultReader(app),
@@ -133,10 +142,7 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
     embedder: (onProgress) =>
       selectEmbedder(embedderConfig(deps.settings(), deps.apiKey()), {
         fetch: fetchLike,
-        local: (c) => {
-          if (!deps.localEmbedder) throw new Error("The local embedding model is not available in this build");
-          return deps.localEmbedder(c.model, onProgress);
-        },
+        local: (c) => startLocal(c.model, onProgress),
       }),
   });
   return {
@@ -155,10 +161,15 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
             .filter((f) => f.kind === "markdown" || f.kind === "transcript")
             .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases })),
           background: (sourcePath, outFolder) => backgroundFromChunks(allChunks(loaded.index), { sourcePath, outFolder }),
-          retrieve: (query, o) => retriever.search(query, { k: o.k }),
+          retrieve: (query, o) => retriever.search(query, { k: o.k, filter: o.filter }),
         };
       },
     }),
-    dispose: () => index.dispose(),
+    dispose: () => {
+      index.dispose();
+      // Also covers a model whose load was still running, or was abandoned, when the services closed.
+      void localModel?.dispose().catch(() => undefined);
+      localModel = null;
+    },
   };
 }

@@ -107,3 +107,20 @@ describe("a concept note on a topic", () => {
     expect(v.snapshot()).toEqual(before);
   });
 });
+
+describe("evidence for a topic note", () => {
+  it("never comes from the concept folder itself, so a note is not its own source", async () => {
+    const v = vault();
+    const ownNote: Chunk = { id: "Concepts/Dropout.md#0", path: "Concepts/Dropout.md", kind: "markdown", text: "Dropout randomly removes units during training.", headings: ["Dropout"], title: "Dropout" };
+    const filters: unknown[] = [];
+    // A retriever that ignores filters: the topic pipeline must still drop the folder's passages.
+    const retrieve: Retrieve = async (query, o) => {
+      filters.push(o.filter);
+      return { query, confidence: 0.8, passages: [ownNote, ...evidence].map((chunk, i) => ({ chunk, score: 1 - i / 10, rank: i + 1 })) };
+    };
+    const result = await generateTopicNote({ topic: "dropout", retrieve, vault: v, existingNotes: [], outFolder: "Concepts", now: FIXED_NOW });
+    expect(filters).toEqual([{ excludeFolders: ["Concepts"] }]);
+    const note = v.files.get(result.notes[0].path)!;
+    expect(note).not.toContain("[[Concepts/Dropout");
+  });
+});

@@ -87,6 +87,11 @@ function reportLongTasks(tasks: Array<{ start: number; duration: number }>, log:
       `(${result.chunks} passages) indexed; ${ms} ms in all. Main-thread long tasks over 50 ms: ${describe(over50)}; ` +
       `while the model loaded: ${describe(whileLoading)}; while files were indexed: ${describe(whileIndexing)}.\n`,
   );
+  if (!process.env.E2E_VERBOSE) return;
+  for (const t of over50) {
+    const at = log.filter((s) => s.at <= t.start).at(-1);
+    process.stdout.write(`  long task ${Math.round(t.duration)} ms after "${at?.statusBar ?? "start"}"\n`);
+  }
 }
 
 describe("the built plugin with the local embedding model", () => {

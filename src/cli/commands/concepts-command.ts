@@ -3,10 +3,10 @@ import { backgroundFromChunks, generateConceptNotes, generateTopicNote } from ".
 import type { ConceptRunResult, ExistingNote } from "../../core/concepts";
 import type { Engine } from "../../core/engine";
 import { ingestFile, isIndexablePath } from "../../core/ingest/ingest-file";
-import type { Chunk, SearchResult } from "../../core/types";
+import type { Chunk } from "../../core/types";
 import type { IndexStorage } from "../../core/vault";
 import { IngestError } from "../../core/types";
-import { isInFolder, normalizeVaultPath } from "../../core/util/paths";
+import { normalizeVaultPath } from "../../core/util/paths";
 import type { CommandContext } from "../run-command";
 import { MemoryIndexStorage } from "../memory-storage";
 import { loadNodePdfJs } from "../pdfjs-node";
@@ -125,12 +125,6 @@ export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
 
 /** Evidence for a topic note, leaving out the output folder: once indexed, the concept notes written
  *  earlier would otherwise become their own evidence, and each run would rewrite them from themselves. */
-async function searchOutside(engine: Engine, query: string, k: number, outFolder: string): Promise<SearchResult> {
-  if (outFolder === "") return engine.search(query, { k });
-  const result = await engine.search(query, { k: k * 2 + 20 });
-  const passages = result.passages.filter((p) => !isInFolder(p.chunk.path, outFolder)).slice(0, k);
-  return { ...result, passages: passages.map((p, i) => ({ ...p, rank: i + 1 })) };
-}
 
 export async function runConceptCommand(ctx: CommandContext): Promise<number> {
   const out = outFolder(ctx);
@@ -139,7 +133,7 @@ export async function runConceptCommand(ctx: CommandContext): Promise<number> {
   try {
     const result = await generateTopicNote({
       topic: ctx.options.text ?? "",
-      retrieve: (query, o) => searchOutside(engine, query, o.k, out),
+      retrieve: (query, o) => engine.search(query, { k: o.k, filter: o.filter }),
       llm: ctx.llm ?? undefined,
       vault: ctx.vault,
       existingNotes: existingNotes(engine),

@@ -1,4 +1,5 @@
 // One concept note on a topic, from evidence gathered across the whole vault by the retriever.
+import { isInFolder } from "../util/paths";
 import type { Chunk } from "../types";
 import { detectTimestampStyle, detectVideoId } from "./citations";
 import { extractiveTopicDraft } from "./extractive";
@@ -32,8 +33,11 @@ export async function planTopicNote(options: TopicOptions): Promise<ConceptPlan>
   const topic = options.topic.replace(/\s+/g, " ").trim();
   if (!topic) throw new ConceptError("Name a topic for the concept note.");
   const outFolder = checkOutFolder(options.outFolder);
-  const result = await options.retrieve(topic, { k: options.k ?? DEFAULT_TOPIC_K });
-  const chunks = citableChunks(result.passages.map((p) => p.chunk));
+  // Notes already in the output folder are this feature's own output: citing them would make a topic
+  // note its own evidence, and a re-run would rewrite it from itself.
+  const filter = outFolder === "" ? undefined : { excludeFolders: [outFolder] };
+  const result = await options.retrieve(topic, { k: options.k ?? DEFAULT_TOPIC_K, filter });
+  const chunks = citableChunks(result.passages.filter((p) => !filter || !isInFolder(p.chunk.path, outFolder)).map((p) => p.chunk));
   if (!chunks.length) throw new ConceptError(`The vault has no passages about "${topic}" to write a note from.`);
   const warnings = result.notice ? [result.notice] : [];
   const title = cleanTitle(topic.charAt(0).toUpperCase() + topic.slice(1));

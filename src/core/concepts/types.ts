@@ -1,6 +1,6 @@
 // Shapes of the concept-note pipeline: a plan (what would be written where) and the outcome of a run.
 import type { LlmClient } from "../answer/llm";
-import type { Chunk, IngestedDocument, SearchResult, SourceKind } from "../types";
+import type { Chunk, IngestedDocument, SearchFilter, SearchResult, SourceKind } from "../types";
 import type { VaultReader, VaultWriter } from "../vault";
 import type { LinkBuilder } from "../answer/links";
 
@@ -127,7 +127,7 @@ export interface GenerateFromSourceOptions extends PlanFromSourceOptions {
   plan?: ConceptPlan;
 }
 
-export type Retrieve = (query: string, options: { k: number }) => Promise<SearchResult>;
+export type Retrieve = (query: string, options: { k: number; filter?: SearchFilter }) => Promise<SearchResult>;
 
 export interface TopicOptions extends CommonOptions {
   topic: string;

@@ -13,6 +13,7 @@
 import type { Chunk } from "../types";
 import { basename } from "../util/paths";
 import { acronymIn, stemSet, termIn, wordTokens, type QueryTerm } from "./query-terms";
+import { NEIGHBOUR_COSINE, type Neighbour } from "./semantic-presence";
 
 export interface ConfidenceSignals {
   /** Number of content terms in the query. */
@@ -30,6 +31,13 @@ export interface ConfidenceSignals {
   cosineTop?: number;
   /** 1 when both rankers have the top passage's place in their top 5, 0.5 when one does. */
   agreement?: number;
+  /** (Best cosine − mean) / standard deviation over the vector candidates; absent without vectors. */
+  cosineZ?: number;
+  /** Missing terms whose nearest passage word in the embedding space is close enough to stand in
+   *  for them, with that word and cosine. They count as present. */
+  synonyms?: Record<string, Neighbour>;
+  /** Nearest passage word of every term that stayed missing, for diagnostics. */
+  nearestMissing?: Record<string, Neighbour>;
 }
 
 /** Refuse ("not in your vault") when confidence is below this.
@@ -67,6 +75,8 @@ export interface SignalInputs {
   /** Cosines of the vector candidates, best first; undefined when no vector side ran. */
   cosines?: number[];
   agreement?: number;
+  /** Nearest passage word of missing terms in the embedding space (see semantic-presence.ts). */
+  neighbours?: Map<string, Neighbour>;
 }
 
 const COVERAGE_PASSAGES = 3;
@@ -79,12 +89,22 @@ export function computeSignals(input: SignalInputs): ConfidenceSignals {
   // A term counts as present when the scope's keyword index has it, when a top passage's title or
   // file name has it ("AlexNet" is only in the file name of the AlexNet paper), or when a top
   // passage spells an acronym out.
-  const present = terms.map(
+  const literal = terms.map(
     (t, i) =>
       (input.df[i] ?? 0) > 0 ||
       input.top.some((c) => termIn(t.term, input.stems(c))) ||
       (t.named && words.some((w) => acronymIn(t.term, w))),
   );
+  // A synonym stands in for a common word only: a name ("GPT-3") has no synonym in another paper.
+  const synonyms: Record<string, Neighbour> = {};
+  const nearestMissing: Record<string, Neighbour> = {};
+  terms.forEach((t, i) => {
+    const n = input.neighbours?.get(t.term);
+    if (literal[i] || !n) return;
+    if (!t.named && n.cosine >= NEIGHBOUR_COSINE) synonyms[t.term] = n;
+    else nearestMissing[t.term] = n;
+  });
+  const present = terms.map((t, i) => literal[i] || t.term in synonyms);
   const weights = terms.map((_, i) => idf(present[i] ? Math.max(1, input.df[i] ?? 0) : 0, input.chunkCount));
   const total = weights.reduce((a, b) => a + b, 0);
   let coverage = 0;
@@ -117,8 +137,12 @@ export function computeSignals(input: SignalInputs): ConfidenceSignals {
     const mean = window.reduce((a, b) => a + b, 0) / window.length;
     signals.cosineTop = input.cosines[0];
     signals.cosineMargin = input.cosines[0] - mean;
+    const sd = Math.sqrt(window.reduce((a, b) => a + (b - mean) ** 2, 0) / window.length);
+    if (sd > 0) signals.cosineZ = (input.cosines[0] - mean) / sd;
   }
   if (input.agreement !== undefined) signals.agreement = input.agreement;
+  if (Object.keys(synonyms).length > 0) signals.synonyms = synonyms;
+  if (Object.keys(nearestMissing).length > 0) signals.nearestMissing = nearestMissing;
   return signals;
 }
 

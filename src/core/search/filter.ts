@@ -16,12 +16,13 @@ export function tagMatches(fileTag: string, filterTag: string): boolean {
 }
 
 export function isEmptyFilter(filter: SearchFilter | undefined): boolean {
-  return !filter || (!filter.folders?.length && !filter.paths?.length && !filter.tags?.length);
+  return !filter || (!filter.folders?.length && !filter.paths?.length && !filter.tags?.length && !filter.excludeFolders?.length);
 }
 
 /** Whether a file passes the filter. `fileTags` is only called when the filter has tags. */
 export function pathMatchesFilter(path: string, filter: SearchFilter | undefined, fileTags: (path: string) => string[]): boolean {
   if (!filter) return true;
+  if (filter.excludeFolders?.some((f) => normalizeVaultPath(f) !== "" && isInFolder(path, f))) return false;
   if (filter.folders?.length && !filter.folders.some((f) => isInFolder(path, f))) return false;
   if (filter.paths?.length && !filter.paths.some((p) => normalizeVaultPath(p) === path)) return false;
   if (filter.tags?.length) {

@@ -11,6 +11,7 @@ import { DEFAULT_FUSION, fuseRankings, type FusedCandidate, type FusionOptions }
 import { FileNames } from "./named-files";
 import { keywordQuery, queryTerms, termIn, type QueryTerm } from "./query-terms";
 import type { ScoredChunk, SearchableIndex } from "./searchable";
+import { nearNeighbours, passageVocabulary, WordVectorCache, type Neighbour } from "./semantic-presence";
 import { americanSpelling } from "./term-variants";
 
 export interface SearchOptions {
@@ -55,6 +56,8 @@ const DF_PROBE = 40;
 const DEFAULT_NAMED_FILE_BOOST: number | "first" = "first";
 const MAX_NAMED_FILES = 3;
 const MAX_TERMS = 16;
+/** Best passages whose words are compared with the query's missing terms for synonyms. */
+const SYNONYM_PASSAGES = 3;
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) {
@@ -93,6 +96,7 @@ export class Retriever {
   private readonly config: RetrieverConfig;
   private embedderReady: Promise<void> | null = null;
   private readonly fileNames = new FileNames();
+  private readonly wordVectors = new WordVectorCache();
 
   /** `embedder` may be uninitialized: it is initialized on the first vector query (when its `dims`
    *  is still 0). Pass null for keyword-only retrieval. */
@@ -183,7 +187,13 @@ export class Retriever {
       return p;
     });
 
-    const signals = this.signals(terms, probes, stems, passages, keyword, vector);
+    let signals = this.signals(terms, probes, stems, passages, keyword, vector);
+    // Terms the vault never spells out may still be there as synonyms ("photos" / "images").
+    if (queryVector && this.embedder && signals.missingTerms.length > 0) {
+      const vocabulary = passageVocabulary(passages.slice(0, SYNONYM_PASSAGES).map((p) => p.chunk.text));
+      const near = await nearNeighbours(this.embedder, signals.missingTerms, vocabulary, -1, signal, this.wordVectors);
+      if (near.size > 0) signals = this.signals(terms, probes, stems, passages, keyword, vector, near);
+    }
     const confidence = passages.length === 0 ? 0 : confidenceFromSignals(signals);
     const result: DetailedSearchResult = { query, passages, confidence, signals, effectiveMode, namedFiles: [...named] };
     if (notice) result.notice = notice;
@@ -242,6 +252,7 @@ export class Retriever {
     passages: Passage[],
     keyword: ScoredChunk[],
     vector: ScoredChunk[],
+    neighbours?: Map<string, Neighbour>,
   ): ConfidenceSignals {
     // A term that fills the whole probe is common; its true count is at least that.
     const df = probes.map((paths) => paths.length);
@@ -259,6 +270,7 @@ export class Retriever {
       stems,
       cosines: vector.length > 0 ? vector.map((h) => h.score) : undefined,
       agreement,
+      neighbours,
     });
   }
 }
