@@ -2,7 +2,9 @@
 // downloaded from a loopback stand-in for the Hugging Face hub (a GloVe word-vector model the test
 // builds), runs in main.js's inlined Web Worker on onnxruntime-web, and vectors for the demo vault
 // plus generated lecture notes are built while main-thread long tasks are counted. Then a vector
-// search and a cited answer run on that index. No request may leave 127.0.0.1.
+// search and a cited answer run on that index, and a rebuild reloads the model from the browser's
+// cache in a fresh worker. No request may leave 127.0.0.1.
+//   npm run build && npx vitest run --config vitest.e2e.config.ts   (E2E_VERBOSE=1 for details)
 import { mkdirSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,9 +15,9 @@ import { writeDemoVault } from "../../scripts/make-demo-vault";
 import { buildStaticModel, STATIC_MODEL_DIMS } from "../fixtures/static-model";
 import { replies, startFakeOpenAiServer, type ChatRequest, type FakeOpenAiServer } from "../helpers/fake-openai-server";
 import { courseNotes } from "./helpers/course-notes";
-import type { StartedWorker } from "./host/redirect-model-downloads";
 import { startModelHub, type ModelHub } from "./helpers/model-hub";
 import { ARTIFACTS, offMachineRequests, openScholiaPage, type ScholiaPage } from "./helpers/scholia-page";
+import type { StartedWorker } from "./host/redirect-model-downloads";
 
 const MODEL_ID = "scholia-e2e/glove-static-100d";
 const GENERATED_NOTES = 150;
@@ -78,14 +80,14 @@ function reportLongTasks(tasks: Array<{ start: number; duration: number }>, log:
   const firstIndexing = log.find((s) => s.phase === "indexing");
   const modelMs = firstIndexing && log.length ? Math.round(firstIndexing.at - log[0].at) : 0;
   const over50 = tasks.filter((t) => t.duration > 50);
-  const describe = (list: typeof tasks) =>
+  const summary = (list: typeof tasks) =>
     list.length === 0 ? "0" : `${list.length} (longest ${Math.round(Math.max(...list.map((t) => t.duration)))} ms, ${Math.round(list.reduce((s, t) => s + t.duration, 0))} ms in all)`;
   const whileLoading = over50.filter((t) => !firstIndexing || t.start < firstIndexing.at);
   const whileIndexing = over50.filter((t) => firstIndexing && t.start >= firstIndexing.at);
   process.stdout.write(
     `[e2e local embeddings] ${MODEL_ID}: downloaded and loaded in the worker in ${modelMs} ms, then ${result.files} files ` +
-      `(${result.chunks} passages) indexed; ${ms} ms in all. Main-thread long tasks over 50 ms: ${describe(over50)}; ` +
-      `while the model loaded: ${describe(whileLoading)}; while files were indexed: ${describe(whileIndexing)}.\n`,
+      `(${result.chunks} passages) indexed; ${ms} ms in all. Main-thread long tasks over 50 ms: ${summary(over50)}; ` +
+      `while the model loaded: ${summary(whileLoading)}; while files were indexed: ${summary(whileIndexing)}.\n`,
   );
   if (!process.env.E2E_VERBOSE) return;
   for (const t of over50) {
@@ -176,7 +178,7 @@ describe("the built plugin with the local embedding model", () => {
     expect(embedding).toMatchObject([{ name: "scholia-embeddings", type: "module", scheme: "blob:", models: [MODEL_ID] }]);
     const batches = Math.ceil(result.chunks / 32);
     expect(embedding[0].posted.embed).toBeGreaterThanOrEqual(Math.min(batches, 10));
-    expect(embedding[0].replies.vectors).toBe(embedding[0].posted.embed);
+    expect(embedding[0].replies.vectors).toBe(embedding[0].posted.embed + (embedding[0].posted.query ?? 0));
     expect(embedding[0].replies.progress).toBeGreaterThan(0);
 
     // No stall a user would feel as a frozen editor while the vault was indexed.
@@ -204,6 +206,8 @@ describe("the built plugin with the local embedding model", () => {
   });
 
   it("answers a question with a citation from the hybrid index", async () => {
+    const queries = async () => (await page.evaluate(() => (window as unknown as Host).scholiaHost.startedWorkers())).find((w) => w.name === "scholia-embeddings")?.posted.query ?? 0;
+    const queriesBefore = await queries();
     const input = page.locator("textarea.scholia-input");
     await input.click();
     await input.fill("How long did training the final PocketNet model take?");
@@ -216,6 +220,7 @@ describe("the built plugin with the local embedding model", () => {
     await expect.poll(() => body.textContent()).toContain("four days");
     // No "keyword search only" notice: the question was embedded by the worker and searched both ways.
     expect(await page.locator(".scholia-turn .scholia-notice").count()).toBe(0);
+    expect(await queries()).toBeGreaterThan(queriesBefore);
     await page.screenshot({ path: join(ARTIFACTS, "local-answer.png") });
 
     await page.locator(".scholia-citation").first().click();

@@ -13,7 +13,7 @@ export interface StartedWorker {
   scheme: string;
   /** Models this worker was asked to load. */
   models: string[];
-  /** Requests the plugin posted to it, by type ("init", "embed", …). */
+  /** Requests the plugin posted to it, by type ("init", "embed", …); query embeddings count as "query". */
   posted: Record<string, number>;
   /** Replies it sent back, by type ("ready", "vectors", "progress", …). */
   replies: Record<string, number>;
@@ -22,7 +22,8 @@ export interface StartedWorker {
 }
 
 function count(tally: Record<string, number>, message: unknown): void {
-  const type = message && typeof message === "object" && "type" in message ? String(message.type) : "(other)";
+  const m = message && typeof message === "object" ? (message as { type?: unknown; query?: unknown }) : {};
+  const type = m.type === "embed" && m.query === true ? "query" : typeof m.type === "string" ? m.type : "(other)";
   tally[type] = (tally[type] ?? 0) + 1;
 }
 
