@@ -1,5 +1,6 @@
 // The manifest is the index's single point of truth: it names the generation-numbered data files
-// that together form one consistent index, with their sizes and sha256. It is written last, after
+// that together form one consistent index, with their sizes and checksums (xxHash32, named in the
+// manifest's `checksum` field; see checksum.ts for why not SHA-256). It is written last, after
 // every data file it points at is durably in place, so a crash at any moment leaves the manifest
 // pointing at either the complete old set or the complete new set. Its first line is the sha256 of
 // the JSON that follows, so a damaged manifest is recognised as such rather than half-trusted.
@@ -7,18 +8,23 @@ import { sha256Hex } from "../util/hash";
 
 export const MANIFEST_NAME = "manifest.json";
 export const FORMAT_NAME = "scholia-index";
-/** Bump when the layout of any data file changes; older or newer indexes are rebuilt, not misread. */
-export const FORMAT_VERSION = 1;
+/** Bump when the layout of any data file changes; older or newer indexes are rebuilt, not misread.
+ *  2: data-file checksums are xxHash32 (version 1 used SHA-256). */
+export const FORMAT_VERSION = 2;
+/** The algorithm of DataFileRef.checksum. */
+export const CHECKSUM_ALGORITHM = "xxh32";
 
 export interface DataFileRef {
   name: string;
   bytes: number;
-  sha256: string;
+  /** xxHash32 of the whole file, 8 hex digits. */
+  checksum: string;
 }
 
 export interface Manifest {
   format: typeof FORMAT_NAME;
   version: number;
+  checksum: typeof CHECKSUM_ALGORITHM;
   generation: number;
   modelId: string | null;
   dims: number;
@@ -63,6 +69,7 @@ export async function decodeManifest(bytes: Uint8Array): Promise<ManifestReadRes
   }
   if ((await sha256Hex(body)) !== sum) return { ok: false, problem: "damaged", detail: "manifest checksum mismatch" };
   const valid =
+    m.checksum === CHECKSUM_ALGORITHM &&
     Number.isInteger(m.generation) &&
     (m.modelId === null || typeof m.modelId === "string") &&
     Number.isInteger(m.dims) &&
@@ -79,7 +86,7 @@ export async function decodeManifest(bytes: Uint8Array): Promise<ManifestReadRes
 
 function isRef(r: unknown): r is DataFileRef {
   const x = r as DataFileRef | undefined;
-  return !!x && typeof x.name === "string" && Number.isInteger(x.bytes) && typeof x.sha256 === "string";
+  return !!x && typeof x.name === "string" && Number.isInteger(x.bytes) && typeof x.checksum === "string";
 }
 
 /** A file-name-safe form of a model id that stays distinct for distinct ids
