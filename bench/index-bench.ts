@@ -2,9 +2,11 @@
 // so neighbours are meaningful, plus Zipf-distributed synthetic text):
 //   query_p95_ms        vector search p95 at 10k, 100k and 1M chunks (keyword p95 at 10k and 100k too)
 //   bytes_per_chunk     all index files on disk ÷ chunks (100k); vector_bytes_per_chunk: vectors only
-//   load_ms_100k        ScholiaIndex.open of the 100k index in a fresh Node process, checksums included,
-//                       until vector search and chunks are usable (the keyword index follows in the
-//                       background: keyword_ready_ms_100k; load_eager_ms_100k waits for its checksum)
+//   load_ms_100k        ScholiaIndex.open of the 100k index in a fresh Node process (keyword:
+//                       "background"), metadata and vector checksums included, until vector search
+//                       is usable; the texts' checksum follows in slices (or at the first search or
+//                       chunk read) and the keyword index in the background: keyword_ready_ms_100k.
+//                       load_eager_ms_100k: open() with every file, keyword index included, verified
 //   rss_mb_100k         that process's RSS after the load, a vector query and a chunk read
 //   recall@10           int8 search vs exact float search, without and with the exact re-score
 // Benchmarks measure; they do not assert.   npm run build && node dist/bench.js

@@ -43,9 +43,18 @@ async function badInputs(cli: string, work: string): Promise<Record<string, unkn
   const long = await runCli(cli, ["index", solo, "--no-embeddings", "--json"], { measureRss: true, timeoutMs: 1_800_000 });
   const longReport = long.code === 0 ? (JSON.parse(long.stdout) as IndexReport) : null;
 
+  // The 10 MB note alone: the heaviest input for the chunk table and the keyword index.
+  const noteVault = path.join(work, "big-note");
+  const note = files.find((f) => f.kind === "10 MB note");
+  mkdirSync(noteVault, { recursive: true });
+  if (note) writeFileSync(path.join(noteVault, "big.md"), note.bytes);
+  const big = await runCli(cli, ["index", noteVault, "--no-embeddings", "--json"], { measureRss: true, timeoutMs: 1_800_000 });
+  const bigReport = big.code === 0 ? (JSON.parse(big.stdout) as IndexReport) : null;
+
   console.log(`\n## Bad inputs\n`);
   console.log(`Files tried: ${files.length}. Crashes: ${result.crashed ? 1 : 0}. Violations: ${result.violations.length}. Whole corpus: ${(result.run.ms / 1000).toFixed(1)} s, peak RSS ${mb(result.run.maxRssKb)}.`);
-  console.log(`${pages}-page PDF alone: ${longReport ? `${longReport.totals.chunks} chunks` : `failed (${long.stderr.trim()})`}, ${(long.ms / 1000).toFixed(1)} s, peak RSS ${mb(long.maxRssKb)}.\n`);
+  console.log(`${pages}-page PDF alone: ${longReport ? `${longReport.totals.chunks} chunks` : `failed (${long.stderr.trim()})`}, ${(long.ms / 1000).toFixed(1)} s, peak RSS ${mb(long.maxRssKb)}.`);
+  console.log(`10 MB note alone: ${bigReport ? `${bigReport.totals.chunks} chunks` : `failed (${big.stderr.trim()})`}, ${(big.ms / 1000).toFixed(1)} s, peak RSS ${mb(big.maxRssKb)}.\n`);
   for (const v of result.violations) console.log(`- VIOLATION: ${v}`);
   console.log("| input | files | outcome (reason) |\n|---|---:|---|");
   for (const row of outcomeTable(result.rows)) console.log(`| ${cell(row.kind)} | ${row.files} | ${cell(row.outcome)} |`);
@@ -56,6 +65,7 @@ async function badInputs(cli: string, work: string): Promise<Record<string, unkn
     corpusMs: result.run.ms,
     corpusPeakRssKb: result.run.maxRssKb,
     longPdf: { pages, chunks: longReport?.totals.chunks ?? null, ms: long.ms, peakRssKb: long.maxRssKb, exit: long.code },
+    bigNote: { chunks: bigReport?.totals.chunks ?? null, ms: big.ms, peakRssKb: big.maxRssKb, exit: big.code },
     outcomes: outcomeTable(result.rows),
   };
 }

@@ -214,6 +214,61 @@ describe("index store: models and damage", () => {
     expect((await ScholiaIndex.open(storage)).notice).toBe("The index was damaged and will be rebuilt.");
   });
 
+  it("in background mode, verifies the texts after open() and acts on damage before any text is shown", async () => {
+    const { index, storage } = await seeded();
+    await index.save();
+    const textsName = (await storage.list()).find((n) => n.startsWith("texts"))!;
+    // The last byte is inside the last passage: the file still parses, only its checksum can tell.
+    storage.files.get(textsName)![storage.files.get(textsName)!.byteLength - 1] ^= 0x5a;
+    const { index: loaded, notice } = await ScholiaIndex.open(storage, { model: MODEL, keyword: "background" });
+    expect(notice).toBeUndefined();
+    // A change made before the texts are checked keeps its text: it is not in the damaged file.
+    const t = ["Zeppelins float on hydrogen"];
+    loaded.putDocument(stamp("z.md"), doc("z.md", t), vecs(t));
+    // The first search settles the check, so it never returns a chunk whose text is unverified.
+    expect(paths(loaded, loaded.vectorSearch(hashedVector("residual connections", 64), 5))).toEqual(["z.md"]);
+    expect(loaded.notice).toBe("The index was damaged and will be rebuilt.");
+    // The files whose chunks were lost are forgotten, so the next index run reads them again.
+    expect(loaded.listFiles().map((f) => f.path)).toEqual(["z.md"]);
+    await loaded.keywordReady();
+    expect(loaded.keywordSearch("residual", 5)).toEqual([]);
+    expect(paths(loaded, loaded.keywordSearch("zeppelins", 5))).toEqual(["z.md"]);
+    expect(loaded.isDirty).toBe(true);
+    await loaded.save();
+    const again = await ScholiaIndex.open(storage, { model: MODEL, keyword: "background" });
+    expect(again.notice).toBeUndefined();
+    await again.index.verified();
+    expect(again.index.notice).toBeUndefined();
+    expect(again.index.listFiles().map((f) => f.path)).toEqual(["z.md"]);
+    expect(again.index.getChunk(0).text).toBe(t[0]);
+  });
+
+  it("in background mode, finds damage in every data file by the time it is used", async () => {
+    const { index, storage } = await seeded();
+    await index.save();
+    for (const name of await storage.list()) {
+      const original = storage.files.get(name)!;
+      for (const at of [0, Math.floor(original.byteLength / 2), original.byteLength - 1]) {
+        const broken = original.slice();
+        broken[at] ^= 0x5a;
+        storage.files.set(name, broken);
+        const { index: loaded, notice } = await ScholiaIndex.open(storage, { model: MODEL, keyword: "background" });
+        await loaded.verified();
+        await loaded.keywordReady();
+        const where = `${name} byte ${at}`;
+        if (name.startsWith("keyword")) {
+          expect(notice, where).toBeUndefined();
+          expect(loaded.notice, where).toBe("The keyword index was damaged and has been rebuilt from the stored passages.");
+          expect(loaded.chunkCount).toBe(5);
+        } else {
+          expect(notice ?? loaded.notice, where).toBe("The index was damaged and will be rebuilt.");
+          expect(loaded.chunkCount, where).toBe(0);
+        }
+      }
+      storage.files.set(name, original);
+    }
+  });
+
   it("can load the keyword index in the background, queueing changes made meanwhile", async () => {
     const { index, storage } = await seeded();
     await index.save();

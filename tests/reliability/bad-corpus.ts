@@ -39,6 +39,7 @@ export interface BadCorpusOptions {
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const CORRUPT = /corrupt or truncated PDF/;
+const NOT_A_PDF = /no PDF header — another kind of file saved as \.pdf\?/;
 
 export async function makeBadCorpus(opts: BadCorpusOptions = {}): Promise<BadFile[]> {
   const rand = seededRandom(opts.seed ?? 20261125);
@@ -54,10 +55,10 @@ export async function makeBadCorpus(opts: BadCorpusOptions = {}): Promise<BadFil
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     add(`pdf/truncated/cut-at-${String(cut).padStart(6, "0")}.pdf`, "PDF truncated at a random byte", paper.slice(0, cut), { status: ["failed", "indexed"], reason: CORRUPT });
   }
-  add("pdf/random-4k.pdf", "random bytes named .pdf", makeRandomBytes(4096, 1 + Math.floor(rand() * 1e9)), { status: "failed", reason: /not a PDF|corrupt|invalid/i });
-  add("pdf/random-1-byte.pdf", "random bytes named .pdf", Uint8Array.of(0x25), { status: "failed", reason: /not a PDF|corrupt|invalid/i });
+  add("pdf/random-4k.pdf", "random bytes named .pdf", makeRandomBytes(4096, 1 + Math.floor(rand() * 1e9)), { status: "failed", reason: NOT_A_PDF });
+  add("pdf/random-1-byte.pdf", "random bytes named .pdf", Uint8Array.of(0x25), { status: "failed", reason: NOT_A_PDF });
   add("pdf/header-then-junk.pdf", "PDF header followed by junk", new Uint8Array([...utf8("%PDF-1.7\n"), ...makeRandomBytes(20_000, 77)]), { status: "failed", reason: CORRUPT });
-  add("pdf/html-error-page.pdf", "HTML error page saved as .pdf", "<!doctype html><html><body><h1>403 Forbidden</h1></body></html>", { status: "failed", reason: /not a PDF|corrupt|invalid/i });
+  add("pdf/html-error-page.pdf", "HTML error page saved as .pdf", "<!doctype html><html><body><h1>403 Forbidden</h1></body></html>", { status: "failed", reason: NOT_A_PDF });
   add("pdf/password-protected.pdf", "password-protected PDF", makePasswordProtectedPdf(), { status: "skipped", reason: /password/i });
   add("pdf/image-only-scan.pdf", "image-only PDF (scan without OCR)", await makeImageOnlyPdf(3), { status: "skipped", reason: /no text|OCR|scanned/i });
   const pages = opts.longPdfPages ?? 120;

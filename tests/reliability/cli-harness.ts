@@ -3,7 +3,7 @@
 // scripts/torture.ts share it, so every figure comes from the shipped code path.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 
@@ -108,7 +108,10 @@ export function runCli(cli: string, args: string[], opts: RunOptions = {}): Prom
     child.on("close", (code, signal) => {
       for (const t of timers) clearTimeout(t);
       const run: CliRun = { code, signal, stdout, stderr, ms: Date.now() - started };
-      if (rssFile && existsSync(rssFile)) run.maxRssKb = Number(readFileSync(rssFile, "utf8"));
+      if (rssFile && existsSync(rssFile)) {
+        run.maxRssKb = Number(readFileSync(rssFile, "utf8"));
+        rmSync(rssFile, { force: true });
+      }
       resolve(run);
     });
   });

@@ -11,7 +11,7 @@ import { startFaultyEmbeddingsServer, type EmbeddingFault } from "./faulty-embed
 
 export const API_KEY = "sk-test-SECRETKEY1234567890abcdefXYZ";
 export const QUESTION = "How many days was the network trained on two GPUs?";
-/** Notices that accompany a result and are not the error sentence. */
+/** Notices that accompany a result and are not the error sentence (progress lines aside). */
 const NOTICES = [/built without embeddings/, /keyword results only/];
 
 export interface FaultRow {
@@ -76,7 +76,7 @@ export const LLM_CASES: LlmCase[] = [
   { fault: "401 wrong API key", replies: [], wrongKey: true, requests: 1, message: /rejected the API key \(HTTP 401\); check the key/ },
   { fault: "404 unknown model", replies: [], model: "no-such-model", requests: 1, message: /has no model named "no-such-model"/ },
   { fault: "404 wrong base URL", replies: [], pathSuffix: "/wrong", requests: 1, message: /has no chat-completions endpoint \(HTTP 404\); check the base URL/ },
-  { fault: "429 with Retry-After: 1 (always)", replies: [replies.rateLimited(1)], requests: 3, message: /rate-limiting requests \(HTTP 429\); try again in 1 second/ },
+  { fault: "429 with Retry-After: 1 (always)", replies: [replies.rateLimited(1)], requests: 3, message: /rate-limiting requests \(HTTP 429\); try again in 1 second\.$/ },
   { fault: "429 with Retry-After: 1, then OK", replies: [replies.rateLimited(1), OK], requests: 2, succeeds: true },
   { fault: "500 (always)", replies: [replies.error(500)], requests: 3, message: /failed with HTTP 500/ },
   { fault: "503 once, then OK", replies: [replies.error(503), OK], requests: 2, succeeds: true },
@@ -119,7 +119,7 @@ function splitStderr(stderr: string): { messages: string[]; notices: string[] } 
   const notices: string[] = [];
   for (const line of stderr.split("\n")) {
     if (!line.trim()) continue;
-    if (NOTICES.some((n) => n.test(line))) notices.push(line);
+    if (NOTICES.some((n) => n.test(line)) || /^Indexing: /.test(line)) notices.push(line);
     else messages.push(line);
   }
   return { messages, notices };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stemSet, termIn } from "../../src/core/search/query-terms";
-import { americanSpelling, variantKey } from "../../src/core/search/term-variants";
+import { americanSpelling, probeForms, variantKey } from "../../src/core/search/term-variants";
 
 describe("spelling and derivational variants", () => {
   it("meets British and American spellings under one key", () => {
@@ -61,5 +61,18 @@ describe("term presence with variants", () => {
     expect(termIn("photos", set)).toBe(false);
     expect(termIn("transformer", set)).toBe(false);
     expect(termIn("twenty-class", set)).toBe(false);
+  });
+});
+
+describe("keyword probes for a term", () => {
+  it("looks a term up under the vault's spelling and word form too", () => {
+    expect(probeForms("colour")).toEqual(["colour", "color"]);
+    expect(probeForms("compactly")).toEqual(["compactly", "compact"]);
+  });
+
+  it("probes a plain word, a number or a short root only as itself", () => {
+    expect(probeForms("dropout")).toEqual(["dropout"]);
+    expect(probeForms("2018")).toEqual(["2018"]);
+    expect(probeForms("ten")).toEqual(["ten"]);
   });
 });

@@ -96,7 +96,8 @@ function classifyStatus(
   }
   if (status === 429) {
     const wait = retryAfterMs(err.headers);
-    const when = wait !== undefined ? ` try again in ${Math.max(1, Math.ceil(wait / 1000))} seconds` : " try again later";
+    const secs = wait !== undefined ? Math.max(1, Math.ceil(wait / 1000)) : 0;
+    const when = wait !== undefined ? ` try again in ${secs} second${secs === 1 ? "" : "s"}` : " try again later";
     return fail("rate-limited", `The language model server at ${ctx.server} is rate-limiting requests (HTTP 429);${when}.`, true, wait);
   }
   if (status === 408) {

@@ -1,7 +1,7 @@
 // One layout for every binary data file of the index: a magic number, a JSON header and named
 // sections aligned to 8 bytes, so typed-array columns are read in place (no parsing, no copies)
 // and a 100k-chunk index loads in a few milliseconds. Integrity is checked by the manifest's
-// sha256 of the whole file, not here.
+// checksum of the whole file, not here.
 
 const MAGIC = 0x58484353; // "SCHX" little-endian
 const PREFIX_BYTES = 12; // magic, layout version, header length

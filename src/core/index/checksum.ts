@@ -107,3 +107,45 @@ export function xxh32Hex(data: Uint8Array | string): string {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   return new Xxh32().update(bytes).digest().toString(16).padStart(8, "0");
 }
+
+/** A checksum verified in pieces: in the background between other work, or all at once when the
+ *  data is needed now. Both paths share one running hash, so no byte is hashed twice. */
+export class PendingChecksum {
+  private readonly hasher = new Xxh32();
+  private at = 0;
+  private verdict: boolean | null = null;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly expectedHex: string,
+  ) {}
+
+  get done(): boolean {
+    return this.verdict !== null;
+  }
+
+  /** Hashes up to `maxBytes` more; returns the verdict once every byte is hashed, else null. */
+  step(maxBytes: number): boolean | null {
+    if (this.verdict !== null) return this.verdict;
+    const end = Math.min(this.bytes.byteLength, this.at + maxBytes);
+    this.hasher.update(this.bytes.subarray(this.at, end));
+    this.at = end;
+    if (end < this.bytes.byteLength) return null;
+    this.verdict = this.hasher.digest().toString(16).padStart(8, "0") === this.expectedHex;
+    return this.verdict;
+  }
+
+  /** Finishes synchronously: true when the bytes match. */
+  finish(): boolean {
+    return this.step(Infinity) as boolean;
+  }
+
+  /** Finishes in slices that yield to the event loop, so a large file never freezes the app. */
+  async finishInBackground(sliceBytes = 4 << 20): Promise<boolean> {
+    for (;;) {
+      const v = this.step(sliceBytes);
+      if (v !== null) return v;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}

@@ -158,6 +158,18 @@ export class ChunkTable {
     return this.decoder.decode(this.blob.subarray(this.blobOffsets[src], this.blobOffsets[src + 1]));
   }
 
+  /** True when the chunk's text lives in the loaded texts file (not added since the load). */
+  textIsFromFile(o: number): boolean {
+    return this.cols.textSrc[o] !== NONE;
+  }
+
+  /** Drops the loaded texts file once no chunk refers to it (after a compaction). */
+  releaseFileTexts(): void {
+    for (let o = 0; o < this.n; o++) if (this.cols.textSrc[o] !== NONE) throw new Error("internal: loaded texts are still in use");
+    this.blob = new Uint8Array(0);
+    this.blobOffsets = new Uint32Array(1);
+  }
+
   headings(o: number): string[] | undefined {
     const h = this.strings.get(this.cols.headings[o]);
     return h === undefined ? undefined : h.split(HEADING_SEP);

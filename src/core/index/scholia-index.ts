@@ -5,12 +5,13 @@ import type { Chunk, FileStatus, IngestedDocument, SearchFilter, SourceKind } fr
 import type { IndexStorage } from "../vault";
 import type { ScoredChunk, SearchableIndex } from "../search/searchable";
 import { isEmptyFilter, pathMatchesFilter } from "../search/filter";
-import { sha256Hex } from "../util/hash";
 import { ContainerFormatError, decodeContainer, encodeContainer } from "./binary-container";
 import { ChunkTable } from "./chunk-table";
+import { PendingChecksum, xxh32Hex } from "./checksum";
 import { DAMAGED_NOTICE, IndexModelMismatchError, VERSION_NOTICE } from "./errors";
 import { KeywordIndex, type KeywordDoc } from "./keyword-index";
 import {
+  CHECKSUM_ALGORITHM,
   DATA_FILE_PATTERN,
   FORMAT_NAME,
   FORMAT_VERSION,
@@ -56,10 +57,13 @@ export interface OpenOptions {
   model?: string | null;
   /** Start from an empty index (the old files are replaced at the next save). */
   rebuild?: boolean;
-  /** "eager" (default): open() also reads and verifies the keyword index. "background": open()
-   *  returns as soon as vectors and chunks are verified, and the keyword index is read, verified and
-   *  parsed without blocking; keywordSearch returns nothing until `keywordReady()` resolves. Either
-   *  way the parse itself runs in slices that yield to the event loop. */
+  /** "eager" (default): open() reads and verifies every data file before it returns, so any damage
+   *  is reported in its notice. "background": open() returns as soon as the metadata and vectors
+   *  are verified; the chunk texts are verified in slices that yield to the event loop (or at once
+   *  by the first search or chunk read that comes before), and the keyword index is read, verified
+   *  and parsed without blocking; keywordSearch returns nothing until `keywordReady()` resolves.
+   *  Damage found after open() is reported in `notice`. Either way the keyword parse itself runs
+   *  in slices that yield to the event loop. */
   keyword?: "eager" | "background";
 }
 
@@ -98,6 +102,10 @@ export class ScholiaIndex implements SearchableIndex {
   /** Keyword changes made while the keyword index was still being read, applied once it is. */
   private keywordBacklog: ((kw: KeywordIndex) => void)[] | null = null;
   private _keywordNotice: string | undefined;
+  /** The texts file's checksum while it is still being verified (background mode). */
+  private textsCheck: PendingChecksum | null = null;
+  private textsVerification: Promise<void> = Promise.resolve();
+  private _textsNotice: string | undefined;
   private readonly byPath = new Map<string, IndexedFile>();
   private readonly byId = new Map<number, IndexedFile>();
   private nextFileId = 1;
@@ -149,10 +157,14 @@ export class ScholiaIndex implements SearchableIndex {
   }
 
   private static async load(storage: IndexStorage, m: Manifest, keywordMode: "eager" | "background"): Promise<ScholiaIndex> {
+    // Only what search needs at once is verified here in background mode: the metadata and the
+    // vectors. The texts are needed only to show a chunk, so their (larger) file is checked after
+    // open() returns, before any text is read (ensureTextsVerified).
+    const eager = keywordMode === "eager";
     const [meta, texts, keyword, vectors] = await Promise.all([
       readVerified(storage, m.files.meta),
-      readVerified(storage, m.files.texts),
-      keywordMode === "eager" ? readVerified(storage, m.files.keyword).catch(() => null) : Promise.resolve(null),
+      eager ? readVerified(storage, m.files.texts) : readSized(storage, m.files.texts),
+      eager ? readVerified(storage, m.files.keyword).catch(() => null) : Promise.resolve(null),
       m.files.vectors ? readVerified(storage, m.files.vectors) : Promise.resolve(null),
     ]);
     const index = new ScholiaIndex(storage, m.modelId);
@@ -188,6 +200,11 @@ export class ScholiaIndex implements SearchableIndex {
       index.vectors = new VectorMatrix(dims, { codes, scales });
     } else if (m.modelId !== null && m.chunkCount > 0) {
       throw new DamagedIndexError("vectors are missing");
+    }
+    if (!eager) {
+      const check = new PendingChecksum(texts, m.files.texts.checksum);
+      index.textsCheck = check;
+      index.textsVerification = check.finishInBackground().then(() => index.ensureTextsVerified());
     }
     index.keywordBytes = keyword;
     if (!keyword) index.keywordBacklog = [];
@@ -243,6 +260,7 @@ export class ScholiaIndex implements SearchableIndex {
   }
 
   getChunk(ordinal: number): Chunk {
+    this.ensureTextsVerified();
     this.compact();
     if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.table.count) throw new RangeError(`No chunk ${ordinal} in the index.`);
     const file = this.byId.get(this.table.fileIdOf(ordinal));
@@ -252,6 +270,7 @@ export class ScholiaIndex implements SearchableIndex {
 
   /** The stored (dequantized) vector of a chunk, or null in a keyword-only index. */
   getVector(ordinal: number): Float32Array | null {
+    this.ensureTextsVerified();
     this.compact();
     return this.vectors && ordinal >= 0 && ordinal < this.vectors.count ? this.vectors.row(ordinal) : null;
   }
@@ -259,6 +278,9 @@ export class ScholiaIndex implements SearchableIndex {
   // ---- search ------------------------------------------------------------------------------
 
   keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[] {
+    // Ordinals handed out must stay valid for the getChunk calls that follow, so damage to the texts
+    // is dealt with before a search rather than between it and the chunk reads.
+    this.ensureTextsVerified();
     this.compact();
     const kw = this.keywordIfAvailable();
     if (!kw) return [];
@@ -276,6 +298,7 @@ export class ScholiaIndex implements SearchableIndex {
   }
 
   vectorSearch(query: Float32Array, k: number, filter?: SearchFilter): ScoredChunk[] {
+    this.ensureTextsVerified();
     this.compact();
     if (!this.vectors || this.vectors.count === 0) return [];
     const allowedFiles = this.allowedFiles(filter);
@@ -299,13 +322,45 @@ export class ScholiaIndex implements SearchableIndex {
     return this._keywordNotice;
   }
 
+  /** Damage found after open() returned (background mode), for the user: the texts file failed
+   *  its checksum (its files are forgotten, so the next index run reads and embeds them again), or
+   *  the keyword index was rebuilt from the texts. */
+  get notice(): string | undefined {
+    return this._textsNotice ?? this._keywordNotice;
+  }
+
+  /** Resolves when every data file read by open() has been verified (at once in eager mode). */
+  verified(): Promise<void> {
+    return this.textsVerification;
+  }
+
+  /** Completes a pending verification of the texts file now, before a text is read. A damaged
+   *  texts file cannot be rebuilt from the other files, so the files whose chunks it holds are
+   *  forgotten: chunks, vectors and keywords go, and the next index run re-reads those files.
+   *  Chunks added since open() keep their texts in memory and are unaffected. */
+  private ensureTextsVerified(): void {
+    const check = this.textsCheck;
+    if (!check) return;
+    this.textsCheck = null;
+    if (check.finish()) return;
+    const damaged = new Set<number>();
+    for (let o = 0; o < this.table.count; o++) if (!this.dead[o] && this.table.textIsFromFile(o)) damaged.add(this.table.fileIdOf(o));
+    for (const id of damaged) {
+      const f = this.byId.get(id);
+      if (f) this.removeFile(f.path);
+    }
+    this.compact();
+    this.table.releaseFileTexts();
+    this._textsNotice = DAMAGED_NOTICE;
+  }
+
   private async loadKeyword(ref: DataFileRef | null): Promise<void> {
     let kw: KeywordIndex | null = null;
     try {
       if (ref) {
         // The bytes are read and checked here rather than in open() (background mode), or open()
         // found them damaged and the keyword index is rebuilt from the texts.
-        this.keywordBytes = await readVerified(this.storage, ref);
+        this.keywordBytes = await readVerifiedInBackground(this.storage, ref);
       }
       await new Promise((r) => setTimeout(r, 0));
       if (this.keyword) return; // a query or a change needed it first and parsed it synchronously
@@ -341,6 +396,7 @@ export class ScholiaIndex implements SearchableIndex {
   }
 
   private rebuildKeywordFromTexts(): KeywordIndex {
+    this.ensureTextsVerified();
     const kw = KeywordIndex.empty();
     for (let o = 0; o < this.table.count; o++) if (!this.dead[o]) kw.add(this.keywordDocOf(o));
     return kw;
@@ -349,6 +405,8 @@ export class ScholiaIndex implements SearchableIndex {
   /** The same, in slices that yield to the event loop. Chunks are snapshotted by key first, since
    *  ordinals may change between slices. */
   private async rebuildKeywordFromTextsAsync(): Promise<KeywordIndex> {
+    await this.textsVerification;
+    this.ensureTextsVerified();
     const kw = KeywordIndex.empty();
     const keys: number[] = [];
     for (let o = 0; o < this.table.count; o++) if (!this.dead[o]) keys.push(this.table.keyOf(o));
@@ -551,6 +609,8 @@ export class ScholiaIndex implements SearchableIndex {
   }
 
   private async saveNow(): Promise<void> {
+    // Texts copied from an unverified file would be saved under a fresh, valid checksum.
+    this.ensureTextsVerified();
     if (this.dirty.size === 0 && this.refs) return;
     // A keyword index still loading in the background has changes queued: let it finish first.
     if (this.keywordBacklog && this.dirty.has("keyword")) await this.keywordLoad;
@@ -586,7 +646,7 @@ export class ScholiaIndex implements SearchableIndex {
         const blob = blobs[section];
         if (!blob) continue;
         await this.storage.writeAtomic(blob.name, blob.data);
-        written[section] = { name: blob.name, bytes: blob.data.byteLength, sha256: await sha256Hex(blob.data) };
+        written[section] = { name: blob.name, bytes: blob.data.byteLength, checksum: xxh32Hex(blob.data) };
       }
       const prev = this.refs;
       const pick = (s: Exclude<Section, "vectors">): DataFileRef => {
@@ -604,6 +664,7 @@ export class ScholiaIndex implements SearchableIndex {
       const manifest: Manifest = {
         format: FORMAT_NAME,
         version: FORMAT_VERSION,
+        checksum: CHECKSUM_ALGORITHM,
         generation,
         modelId,
         dims,
@@ -637,11 +698,23 @@ export class ScholiaIndex implements SearchableIndex {
   }
 }
 
-async function readVerified(storage: IndexStorage, ref: DataFileRef): Promise<Uint8Array> {
+/** Reads a data file and checks its size (a missing or truncated file is damage at once). */
+async function readSized(storage: IndexStorage, ref: DataFileRef): Promise<Uint8Array> {
   const bytes = await storage.read(ref.name);
   if (!bytes) throw new DamagedIndexError(`${ref.name} is missing`);
   if (bytes.byteLength !== ref.bytes) throw new DamagedIndexError(`${ref.name} has the wrong size`);
-  if ((await sha256Hex(bytes)) !== ref.sha256) throw new DamagedIndexError(`${ref.name} fails its checksum`);
+  return bytes;
+}
+
+async function readVerified(storage: IndexStorage, ref: DataFileRef): Promise<Uint8Array> {
+  const bytes = await readSized(storage, ref);
+  if (xxh32Hex(bytes) !== ref.checksum) throw new DamagedIndexError(`${ref.name} fails its checksum`);
+  return bytes;
+}
+
+async function readVerifiedInBackground(storage: IndexStorage, ref: DataFileRef): Promise<Uint8Array> {
+  const bytes = await readSized(storage, ref);
+  if (!(await new PendingChecksum(bytes, ref.checksum).finishInBackground())) throw new DamagedIndexError(`${ref.name} fails its checksum`);
   return bytes;
 }
 

@@ -12,7 +12,7 @@ import { FileNames } from "./named-files";
 import { keywordQuery, queryTerms, termIn, type QueryTerm } from "./query-terms";
 import type { ScoredChunk, SearchableIndex } from "./searchable";
 import { nearNeighbours, passageVocabulary, WordVectorCache, type Neighbour } from "./semantic-presence";
-import { americanSpelling } from "./term-variants";
+import { probeForms } from "./term-variants";
 
 export interface SearchOptions {
   /** Passages to return; 10 by default. */
@@ -189,9 +189,11 @@ export class Retriever {
 
     let signals = this.signals(terms, probes, stems, passages, keyword, vector);
     // Terms the vault never spells out may still be there as synonyms ("photos" / "images").
-    if (queryVector && this.embedder && signals.missingTerms.length > 0) {
+    // Names have no synonyms in another document, so only missing common words are looked up.
+    const missingWords = terms.filter((t) => !t.named && signals.missingTerms.includes(t.term)).map((t) => t.term);
+    if (queryVector && this.embedder && missingWords.length > 0) {
       const vocabulary = passageVocabulary(passages.slice(0, SYNONYM_PASSAGES).map((p) => p.chunk.text));
-      const near = await nearNeighbours(this.embedder, signals.missingTerms, vocabulary, -1, signal, this.wordVectors);
+      const near = await nearNeighbours(this.embedder, missingWords, vocabulary, -1, signal, this.wordVectors);
       if (near.size > 0) signals = this.signals(terms, probes, stems, passages, keyword, vector, near);
     }
     const confidence = passages.length === 0 ? 0 : confidenceFromSignals(signals);
@@ -225,9 +227,10 @@ export class Retriever {
     const fileTags = (path: string) => this.index.getFileTags(path);
     return terms.map(({ term }) => {
       const paths: string[] = [];
-      // The index knows the vault's spelling only: "colour" is probed as "color" too.
-      const american = americanSpelling(term);
-      const hits = american === term ? this.index.keywordSearch(term, DF_PROBE, filter) : mergeHits(this.index.keywordSearch(term, DF_PROBE, filter), this.index.keywordSearch(american, DF_PROBE, filter));
+      // The index knows the vault's spelling and word forms only: "colour" is probed as "color"
+      // too, "compactly" as "compact".
+      let hits: ScoredChunk[] = [];
+      for (const form of probeForms(term)) hits = mergeHits(hits, this.index.keywordSearch(form, DF_PROBE, filter));
       for (const h of hits) {
         const chunk = this.index.getChunk(h.ordinal);
         if (filter && !chunkMatchesFilter(chunk, filter, fileTags)) continue;

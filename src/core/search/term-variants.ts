@@ -80,3 +80,13 @@ export function variantKey(word: string): string {
   if (/\d/u.test(w) || w.length < 4) return w;
   return root(americanSpelling(w));
 }
+
+/** The forms under which to look a term up in a keyword index that only knows the vault's words:
+ *  the term, its American spelling and its derivational root when that is still a word-sized
+ *  prefix (five letters or more, so the index's prefix matching finds "perturb" in "perturbations"). */
+export function probeForms(term: string): string[] {
+  const forms = new Set([term, americanSpelling(term)]);
+  const key = variantKey(term);
+  if (key.length >= 5 && !/\d/u.test(key)) forms.add(key);
+  return [...forms];
+}

@@ -34,7 +34,7 @@ export async function extractPdfDocument(
     doc = await task.promise;
   } catch (e) {
     await task.destroy?.().catch(() => undefined);
-    throw openFailure(e);
+    throw openFailure(e, data);
   }
 
   const warnings: string[] = [];
