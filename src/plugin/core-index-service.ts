@@ -78,11 +78,13 @@ export class CoreIndexService implements IndexService {
     let opened;
     let notice = choice.notice;
     try {
-      opened = await ScholiaIndex.open(storage, { model, rebuild });
+      // Background mode: the metadata and vectors load now; the keyword index and the texts' checksum
+      // follow in slices, so opening a large index never freezes the app.
+      opened = await ScholiaIndex.open(storage, { model, rebuild, keyword: "background" });
     } catch (e) {
       if (!(e instanceof IndexModelMismatchError)) throw e;
       // The user switched models in settings: the old vectors cannot answer the new model's queries.
-      opened = await ScholiaIndex.open(storage, { model, rebuild: true });
+      opened = await ScholiaIndex.open(storage, { model, rebuild: true, keyword: "background" });
       notice = "The embedding model changed, so the index is being rebuilt.";
     }
     if (opened.notice) notice = opened.notice;

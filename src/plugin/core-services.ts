@@ -79,6 +79,8 @@ class CoreAskService implements AskService {
 
   async ask(question: string, options: AskOptions): Promise<AskResult> {
     const loaded = await this.index.load();
+    // Answers need the keyword side too; it finishes loading in the background, without blocking.
+    await loaded.index.keywordReady();
     const retriever = new Retriever(loaded.index, loaded.embedder);
     const settings = this.deps.settings();
     // Links are written for the vault root and recorded, so "Insert at cursor" can write them again
@@ -154,6 +156,7 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
       ingest,
       corpus: async (): Promise<ConceptCorpus> => {
         const loaded = await index.load();
+        await loaded.index.keywordReady();
         const retriever = new Retriever(loaded.index, loaded.embedder);
         return {
           existingNotes: loaded.index
