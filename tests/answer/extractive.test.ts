@@ -49,6 +49,16 @@ describe("offline extractive answers", () => {
     expect(extractiveText({ sentences: decay }, (i) => `S${i + 1}`)).toMatch(/\[S\d, S\d\]\.?$/);
   });
 
+  it("never cites a page for a statement that differs there only in a number", () => {
+    const r = extractAnswer("What are good default settings for the learning rate and the decay rates?", [
+      pdfPassage(2, "Good default settings for the tested machine learning problems are α = 0.001, β1 = 0.9 and β2 = 0.999.", 1),
+      pdfPassage(9, "Good default settings for the tested machine learning problems are α = 0.002, β1 = 0.9 and β2 = 0.999.", 2),
+    ]);
+    const first = r.sentences.find((x) => x.text.includes("α = 0.001"));
+    expect(first).toBeDefined();
+    expect(first!.alsoIn ?? []).not.toContain(1);
+  });
+
   it("keeps merely similar sentences of other passages out of the citation", () => {
     const r = extractAnswer("What dropout rate was used for hidden units?", [
       pdfPassage(3, "The dropout rate for hidden units was set to 0.5 in all fully connected layers of the network.", 1),

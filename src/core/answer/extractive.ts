@@ -118,7 +118,7 @@ export function extractAnswer(question: string, passages: Passage[], options: Ex
   // the CIFAR one) below the place whose wording scored higher.
   for (const c of ranked) {
     if (chosen.includes(c)) continue;
-    const same = chosen.find((d) => d.passage !== c.passage && similarity(c.set, d.set) >= SAME_STATEMENT);
+    const same = chosen.find((d) => d.passage !== c.passage && similarity(c.set, d.set) >= SAME_STATEMENT && sameNumbers(c.text, d.text));
     if (same && !same.alsoIn.includes(c.passage)) same.alsoIn.push(c.passage);
   }
   // Reading order: passages by rank, sentences as they stand in the passage.
@@ -195,4 +195,11 @@ export function extractiveText(result: ExtractiveResult, idOf: (passageIndex: nu
       return `- ${neutralizeDocumentText(s.text).replace(/([.!?…]["'”’)]*)?$/, ` [${ids}]$1`)}`;
     })
     .join("\n");
+}
+
+/** Two sentences that differ only in a number ("α = 0.001" on one page, "α = 0.002" on another) state
+ *  different facts: one may not be cited for the other. */
+function sameNumbers(a: string, b: string): boolean {
+  const numbers = (t: string) => (t.match(/\d+(?:[.,]\d+)*/g) ?? []).join(" ");
+  return numbers(a) === numbers(b);
 }
