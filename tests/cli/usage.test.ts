@@ -139,4 +139,9 @@ describe("failures exit with code 1 and one line on stderr", () => {
     const line = expectOneLineFailure(await runCli(cli, ["concepts", vault, "--from", "Notes/Training small CNNs.md", "--out", "../escape", "--dry-run", "--json"]));
     expect(line).toMatch(/leaves the vault/);
   });
+
+  it("concepts --out an absolute folder outside the vault", async () => {
+    const line = expectOneLineFailure(await runCli(cli, ["concepts", vault, "--from", "Notes/Training small CNNs.md", "--out", "/tmp/scholia-elsewhere", "--dry-run", "--json"]));
+    expect(line).toMatch(/outside the vault/);
+  });
 });

@@ -1,4 +1,5 @@
 // `scholia concepts <vault> --from <path>` and `scholia concept <vault> "<topic>"`: concept notes.
+import * as nodePath from "node:path";
 import { backgroundFromChunks, generateConceptNotes, generateTopicNote } from "../../core/concepts";
 import type { ConceptRunResult, ExistingNote } from "../../core/concepts";
 import type { Engine } from "../../core/engine";
@@ -68,7 +69,14 @@ function allChunks(engine: Engine): Chunk[] {
 }
 
 function outFolder(ctx: CommandContext): string {
-  const folder = normalizeVaultPath(ctx.options.out ?? DEFAULT_OUT);
+  let out = ctx.options.out ?? DEFAULT_OUT;
+  if (nodePath.isAbsolute(out)) {
+    // An absolute folder is accepted only inside the vault, and then written as a vault path.
+    const rel = nodePath.relative(ctx.vault.root, nodePath.resolve(out));
+    if (rel.startsWith("..") || nodePath.isAbsolute(rel)) throw new Error(`The output folder ${out} is outside the vault.`);
+    out = rel.split(nodePath.sep).join("/");
+  }
+  const folder = normalizeVaultPath(out);
   if (folder.split("/").some((part) => part === "..")) throw new Error(`The output folder ${ctx.options.out ?? ""} leaves the vault.`);
   return folder;
 }
