@@ -59,6 +59,16 @@ describe("offline extractive answers", () => {
     expect(first!.alsoIn ?? []).not.toContain(1);
   });
 
+  it("still merges a restatement whose only extra numbers are reference markers", () => {
+    const r = extractAnswer("What weight decay and momentum were used?", [
+      pdfPassage(4, "We use a weight decay of 0.0001 and a momentum of 0.9 for every model we train.", 1),
+      pdfPassage(7, "We use a weight decay of 0.0001 and momentum of 0.9 for every model, and adopt the initialization in [13] and BN [16].", 2),
+    ]);
+    const decay = r.sentences.filter((x) => x.text.includes("weight decay of 0.0001"));
+    expect(decay).toHaveLength(1);
+    expect([decay[0].passage, ...(decay[0].alsoIn ?? [])].sort()).toEqual([0, 1]);
+  });
+
   it("keeps merely similar sentences of other passages out of the citation", () => {
     const r = extractAnswer("What dropout rate was used for hidden units?", [
       pdfPassage(3, "The dropout rate for hidden units was set to 0.5 in all fully connected layers of the network.", 1),

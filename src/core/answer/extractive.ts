@@ -198,8 +198,11 @@ export function extractiveText(result: ExtractiveResult, idOf: (passageIndex: nu
 }
 
 /** Two sentences that differ only in a number ("α = 0.001" on one page, "α = 0.002" on another) state
- *  different facts: one may not be cited for the other. */
+ *  different facts: one may not be cited for the other. The shorter sentence's numbers must all stand
+ *  in the longer one; reference markers such as "[16]" are not facts and are ignored. */
 function sameNumbers(a: string, b: string): boolean {
-  const numbers = (t: string) => (t.match(/\d+(?:[.,]\d+)*/g) ?? []).join(" ");
-  return numbers(a) === numbers(b);
+  const numbers = (t: string) => t.replace(/\[[\d,;\s–-]+\]/g, " ").match(/\d+(?:[.,]\d+)*/g) ?? [];
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  const inLonger = new Set(numbers(longer));
+  return numbers(shorter).every((n) => inLonger.has(n));
 }
