@@ -1,6 +1,7 @@
 // Runs the real `scholia` command the way a user does: src/cli/main.ts bundled by esbuild with the
 // options of the `cli` build in esbuild.config.mjs, then `node cli.js …` in a child process. Tests and
 // scripts/torture.ts share it, so every figure comes from the shipped code path.
+import { bundleCli } from "../helpers/cli-bundle";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -33,18 +34,7 @@ export async function buildCli(name: string): Promise<string> {
   const outfile = path.join(TMP_ROOT, name);
   // Loaded from the checkout at run time, so that scripts/torture.ts (itself bundled) does not bundle esbuild.
   const esbuild = createRequire(path.join(REPO_ROOT, "package.json"))("esbuild") as typeof import("esbuild");
-  await esbuild.build({
-    entryPoints: [path.join(REPO_ROOT, "src", "cli", "main.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    outfile,
-    external: ["@huggingface/transformers", "onnxruntime-node", "pdfjs-dist", "sharp"],
-    logLevel: "silent",
-    sourcemap: false,
-  });
-  return outfile;
+  return bundleCli(esbuild, REPO_ROOT, outfile);
 }
 
 export interface CliRun {

@@ -3,7 +3,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { build } from "esbuild";
+import * as esbuild from "esbuild";
+import { bundleCli } from "../../helpers/cli-bundle";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 /** Scratch space inside the repository (git-ignored), so the bundle resolves node_modules from here. */
@@ -24,18 +25,7 @@ export async function buildCli(name: string): Promise<string> {
   mkdirSync(TMP_ROOT, { recursive: true });
   const outfile = path.join(TMP_ROOT, `${name}.cli.js`);
   created.push(outfile);
-  await build({
-    entryPoints: [path.join(REPO_ROOT, "src", "cli", "main.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    outfile,
-    external: ["@huggingface/transformers", "onnxruntime-node", "pdfjs-dist", "sharp"],
-    logLevel: "silent",
-    sourcemap: false,
-  });
-  return outfile;
+  return bundleCli(esbuild, REPO_ROOT, outfile);
 }
 
 /** A fresh empty folder under `.tmp`, e.g. for a vault or a model. */
