@@ -10,6 +10,7 @@
 //   rss_mb_100k         that process's RSS after the load, a vector query and a chunk read
 //   recall@10           int8 search vs exact float search, without and with the exact re-score
 // Benchmarks measure; they do not assert.   npm run build && node dist/bench.js
+import { seededRandom as rng } from "../tests/helpers/seeded-random";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -46,18 +47,6 @@ export interface IndexBenchResult {
   query_p95_ms_100k_js: number;
   /** How load_ms/rss were measured: "child process" or "in process" when esbuild is unavailable. */
   load_measured: string;
-}
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(r: () => number): number {

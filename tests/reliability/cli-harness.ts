@@ -1,6 +1,8 @@
 // Runs the real `scholia` command the way a user does: src/cli/main.ts bundled by esbuild with the
 // options of the `cli` build in esbuild.config.mjs, then `node cli.js …` in a child process. Tests and
 // scripts/torture.ts share it, so every figure comes from the shipped code path.
+import { seededRandom } from "../helpers/seeded-random";
+export { seededRandom };
 import { bundleCli } from "../helpers/cli-bundle";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -170,14 +172,3 @@ export function indexDirOf(vault: string): string {
 /** A stack-trace line as Node prints it ("    at fn (file.js:1:2)"). */
 export const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
 
-/** A seeded PRNG (mulberry32), so every generated corpus and kill schedule can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
