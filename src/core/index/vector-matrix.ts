@@ -2,7 +2,9 @@
 // by doubling. Search is a single pass of integer dot products (quantized query × quantized rows,
 // on a WebAssembly SIMD kernel where available) with partial top-k selection; an optional exact
 // re-score of the best candidates with the float query removes the query's own quantization error.
+// Large matrices first narrow the scan with a sign-bit prefilter (see sign-prefilter.ts).
 import { quantize, quantizeInto } from "./quantize";
+import { SignPrefilter } from "./sign-prefilter";
 import { instantiateDots, type DotsFn } from "./simd-dot";
 import { TopK } from "./top-k";
 
@@ -19,6 +21,24 @@ export const RESCORE_MIN = 40;
  *  re-score is off by default. Only a float copy of every vector would lift it to 1.0, at 1 536
  *  bytes a chunk: four times the whole int8 budget, for 1 % recall. */
 export const RESCORE_BY_DEFAULT = false;
+
+/** From this many rows on, searches scan sign bits first and score only the nearest candidates
+ *  exactly. Below it the full int8 scan is fast (100k: ~3 ms) and stays exact. */
+export const PREFILTER_THRESHOLD = 200_000;
+
+/** Candidates the prefilter hands to the exact int8 scoring for a search of k results. Measured on
+ *  the bench's 1M clustered 384-dim vectors: query p95 11.5 ms instead of 85 ms, and recall@10
+ *  against exact float search 0.988, the same as the full int8 scan (its top 10 found every time). */
+export function prefilterCandidates(k: number): number {
+  return Math.max(k * 40, 2000);
+}
+
+export interface VectorMatrixOptions {
+  /** Rows from which the sign-bit prefilter is used (default PREFILTER_THRESHOLD). */
+  prefilterThreshold?: number;
+  /** Candidates kept by the prefilter for k results (default prefilterCandidates). */
+  prefilterCandidates?: (k: number) => number;
+}
 
 const PAGE = 65536;
 
@@ -64,13 +84,20 @@ export class VectorMatrix {
   private scales: Float32Array;
   private rows = 0;
   private readonly wasm: WasmRows | null;
+  /** Built on the first search that needs it, then kept in step with append and compact. */
+  private prefilter: SignPrefilter | null = null;
+  private readonly prefilterThreshold: number;
+  private readonly candidatesFor: (k: number) => number;
 
   constructor(
     readonly dims: number,
     initial?: { codes: Int8Array; scales: Float32Array },
-    useSimd = true,
+    private readonly useSimd = true,
+    options: VectorMatrixOptions = {},
   ) {
     if (!Number.isInteger(dims) || dims <= 0) throw new Error(`Invalid vector length ${dims}.`);
+    this.prefilterThreshold = options.prefilterThreshold ?? PREFILTER_THRESHOLD;
+    this.candidatesFor = options.prefilterCandidates ?? prefilterCandidates;
     this.wasm = useSimd ? WasmRows.create(dims) : null;
     const cap = Math.max(64, initial?.scales.length ?? 0);
     this.codes = this.wasm ? this.wasm.codes(cap, dims) : new Int8Array(cap * dims);
@@ -89,6 +116,11 @@ export class VectorMatrix {
   /** Whether searches run on the WebAssembly SIMD kernel. */
   get simd(): boolean {
     return this.wasm !== null;
+  }
+
+  /** Bytes held by the sign-bit prefilter (0 until a search at or above the threshold builds it). */
+  get prefilterBytes(): number {
+    return this.prefilter?.bytes ?? 0;
   }
 
   private ensureCapacity(rows: number): void {
@@ -111,6 +143,7 @@ export class VectorMatrix {
     this.ensureCapacity(this.rows + 1);
     const row = this.rows++;
     this.scales[row] = quantizeInto(vec, this.codes, row * this.dims);
+    this.prefilter?.append(this.codes, row);
     return row;
   }
 
@@ -136,6 +169,7 @@ export class VectorMatrix {
       w++;
     }
     this.rows = w;
+    this.prefilter?.compact(keep);
   }
 
   /** Exposes the stored bytes (no copy) for serialization. */
@@ -166,6 +200,12 @@ export class VectorMatrix {
 
   private coarseScan(query: Float32Array, k: number, allowed: Uint8Array | undefined): TopK {
     const q8 = quantize(query);
+    if (this.rows < this.prefilterThreshold) {
+      this.prefilter = null; // shrunk below the threshold: free the bits
+    } else {
+      const want = this.candidatesFor(k);
+      if (want < this.rows) return this.scoreRows(q8.codes, q8.scale, k, this.signPrefilter().candidates(q8.codes, want, allowed));
+    }
     if (this.wasm) return this.coarseScanSimd(q8.codes, q8.scale, k, allowed, this.wasm);
     const d = this.dims;
     // Int32 copies keep the multiply in integer registers; 8-way unrolling with two accumulators
@@ -188,6 +228,40 @@ export class VectorMatrix {
       }
       for (; i < d; i++) s0 = (s0 + q[i] * codes[base + i]) | 0;
       const score = (s0 + s1) * scales[r] * qScale;
+      if (score > top.threshold) top.push(r, score);
+    }
+    return top;
+  }
+
+  private signPrefilter(): SignPrefilter {
+    if (!this.prefilter) {
+      this.prefilter = new SignPrefilter(this.dims, this.useSimd);
+      this.prefilter.build(this.codes, this.rows);
+    }
+    return this.prefilter;
+  }
+
+  /** The same int8 score as the full scan, for the given rows only (ascending, so ties resolve to
+   *  the lower row exactly as in the full scan). */
+  private scoreRows(q8: Int8Array, qScale: number, k: number, rows: Int32Array): TopK {
+    const d = this.dims;
+    const q = new Int32Array(q8);
+    const codes = this.codes;
+    const top = new TopK(k);
+    const unrolled = d - (d % 4);
+    for (let c = 0; c < rows.length; c++) {
+      const r = rows[c];
+      const base = r * d;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i < unrolled; i += 4) {
+        const b = base + i;
+        s0 = (s0 + q[i] * codes[b] + q[i + 1] * codes[b + 1]) | 0;
+        s1 = (s1 + q[i + 2] * codes[b + 2] + q[i + 3] * codes[b + 3]) | 0;
+      }
+      for (; i < d; i++) s0 = (s0 + q[i] * codes[base + i]) | 0;
+      const score = (s0 + s1) * this.scales[r] * qScale;
       if (score > top.threshold) top.push(r, score);
     }
     return top;
