@@ -6,13 +6,8 @@
 // hamming(q, data, rows, rowBytes, out): for r < rows,
 //   out[r] = popcount(q[0..rowBytes) xor data[r·rowBytes .. (r+1)·rowBytes))   (rowBytes % 8 == 0)
 
-const f = (...ops: number[]) => ops;
-const localGet = (i: number) => f(0x20, i);
-const localSet = (i: number) => f(0x21, i);
-const localTee = (i: number) => f(0x22, i);
-const i32Const = (v: number) => f(0x41, v); // valid for 0..63 as a one-byte LEB128
-const I32_ADD = 0x6a;
-const I32_LT_U = 0x49;
+import { f, I32_ADD, I32_LT_U, i32Const, kernel, localGet, localSet, localTee } from "./wasm-kernel";
+
 const i64Load = f(0x29, 0x03, 0x00);
 const I64_XOR = 0x85;
 const I64_POPCNT = 0x7b;
@@ -40,47 +35,15 @@ const body = [
   0x0b,
 ];
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-
-const MODULE_BYTES = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, [0x01, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-  ...section(2, [0x01, ...name("env"), ...name("mem"), 0x02, 0x00, 0x01]),
-  ...section(3, [0x01, 0x00]),
-  ...section(7, [0x01, ...name("hamming"), 0x00, 0x00]),
-  ...section(10, [0x01, ...leb(body.length), ...body]),
-]);
-
 export type HammingFn = (q: number, data: number, rows: number, rowBytes: number, out: number) => void;
 
-let compiled: WebAssembly.Module | null | undefined;
+const HAMMING = kernel<HammingFn>("hamming", body);
 
 /** The compiled kernel, or null where WebAssembly is not available. */
 export function hammingModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = typeof WebAssembly === "object" && WebAssembly.validate(MODULE_BYTES) ? new WebAssembly.Module(MODULE_BYTES) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return HAMMING.module();
 }
 
 export function instantiateHamming(memory: WebAssembly.Memory): HammingFn | null {
-  const mod = hammingModule();
-  if (!mod) return null;
-  const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
-  return instance.exports.hamming as HammingFn;
+  return HAMMING.instantiate(memory);
 }
