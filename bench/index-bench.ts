@@ -10,7 +10,7 @@
 //   rss_mb_100k         that process's RSS after the load, a vector query and a chunk read
 //   recall@10           int8 search vs exact float search, without and with the exact re-score
 // Benchmarks measure; they do not assert.   npm run build && node dist/bench.js
-import { seededRandom as rng } from "../tests/helpers/seeded-random";
+import { gaussian, normalize, seededRandom as rng } from "../tests/helpers/seeded-random";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -47,18 +47,6 @@ export interface IndexBenchResult {
   query_p95_ms_100k_js: number;
   /** How load_ms/rss were measured: "child process" or "in process" when esbuild is unavailable. */
   load_measured: string;
-}
-
-function gaussian(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-}
-
-function normalize(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
 }
 
 class VectorSource {

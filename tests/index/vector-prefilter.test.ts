@@ -3,21 +3,9 @@ import { hammingModule } from "../../src/core/index/hamming-wasm";
 import { quantize } from "../../src/core/index/quantize";
 import { SignPrefilter } from "../../src/core/index/sign-prefilter";
 import { VectorMatrix, type VectorHit } from "../../src/core/index/vector-matrix";
-import { seededRandom } from "../helpers/seeded-random";
+import { gaussian, normalize, seededRandom } from "../helpers/seeded-random";
 
 const DIMS = 384;
-
-function gaussian(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-}
-
-function normalize(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
 
 /** Vectors around topic centroids (cosine ≈ 0.7 to their centroid), like passages on few topics. */
 function clustered(seed: number, dims = DIMS, centroids = 40): (spread?: number) => Float32Array {
