@@ -12,11 +12,9 @@ import { backgroundFromChunks } from "../core/concepts/background";
 import type { Embedder } from "../core/embed/embedder";
 import type { FetchLike } from "../core/embed/remote-embedder";
 import { selectEmbedder, type EmbedderConfig } from "../core/embed/select-embedder";
-import type { ScholiaIndex } from "../core/index/scholia-index";
 import { ingestFile } from "../core/ingest/ingest-file";
 import type { PdfJsApi } from "../core/ingest/pdf/pdfjs-api";
 import { Retriever } from "../core/search/retriever";
-import type { Chunk } from "../core/types";
 import { VaultConceptService, type ConceptCorpus } from "./concept-service";
 import { CoreIndexService } from "./core-index-service";
 import { obsidianLinkRenderer, recordingLinkBuilder } from "./obsidian-links";
@@ -110,16 +108,6 @@ class CoreAskService implements AskService {
   }
 }
 
-function* allChunks(index: ScholiaIndex): Iterable<Chunk> {
-  for (let i = 0; i < index.chunkCount; i++) {
-    try {
-      yield index.getChunk(i);
-    } catch {
-      // Ordinals of removed chunks are skipped.
-    }
-  }
-}
-
 export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaServices & { dispose(): void } {
   let pdfjs: Promise<PdfJsApi> | null = null;
   const loadPdf = (): Promise<PdfJsApi> => (pdfjs ??= loadPdfJs() as Promise<PdfJsApi>);
@@ -163,7 +151,7 @@ export function createCoreServices(app: App, deps: CoreServicesDeps): ScholiaSer
             .listFiles()
             .filter((f) => f.kind === "markdown" || f.kind === "transcript")
             .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases })),
-          background: (sourcePath, outFolder) => backgroundFromChunks(allChunks(loaded.index), { sourcePath, outFolder }),
+          background: (sourcePath, outFolder) => backgroundFromChunks(loaded.index.allChunks(), { sourcePath, outFolder }),
           retrieve: (query, o) => retriever.search(query, { k: o.k, filter: o.filter }),
         };
       },

@@ -4,7 +4,6 @@ import { backgroundFromChunks, generateConceptNotes, generateTopicNote } from ".
 import type { ConceptRunResult, ExistingNote } from "../../core/concepts";
 import type { Engine } from "../../core/engine";
 import { ingestFile, isIndexablePath } from "../../core/ingest/ingest-file";
-import type { Chunk } from "../../core/types";
 import type { IndexStorage } from "../../core/vault";
 import { IngestError } from "../../core/types";
 import { normalizeVaultPath } from "../../core/util/paths";
@@ -54,18 +53,6 @@ function existingNotes(engine: Engine): ExistingNote[] {
     .listFiles()
     .filter((f) => f.path.toLowerCase().endsWith(".md") && f.status === "indexed")
     .map((f) => ({ path: f.path, title: f.title, aliases: f.aliases }));
-}
-
-function allChunks(engine: Engine): Chunk[] {
-  const out: Chunk[] = [];
-  for (let i = 0; i < engine.index.chunkCount; i++) {
-    try {
-      out.push(engine.index.getChunk(i));
-    } catch {
-      // deleted slots are skipped
-    }
-  }
-  return out;
 }
 
 function outFolder(ctx: CommandContext): string {
@@ -122,7 +109,7 @@ export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
       outFolder: out,
       dryRun: ctx.options.dryRun,
       linkBuilder: engine.links,
-      background: backgroundFromChunks(allChunks(engine), { sourcePath: from, outFolder: out }),
+      background: backgroundFromChunks(engine.index.allChunks(), { sourcePath: from, outFolder: out }),
     });
     await indexWritten(fresh, result);
     return report(ctx, result);
@@ -130,9 +117,6 @@ export async function runConceptsCommand(ctx: CommandContext): Promise<number> {
     await engine.close();
   }
 }
-
-/** Evidence for a topic note, leaving out the output folder: once indexed, the concept notes written
- *  earlier would otherwise become their own evidence, and each run would rewrite them from themselves. */
 
 export async function runConceptCommand(ctx: CommandContext): Promise<number> {
   const out = outFolder(ctx);

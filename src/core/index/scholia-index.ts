@@ -259,6 +259,11 @@ export class ScholiaIndex implements SearchableIndex {
     return this.byPath.get(path)?.tags ?? [];
   }
 
+  /** Every chunk in ordinal order (concept notes weigh phrases against the whole vault with it). */
+  *allChunks(): Generator<Chunk> {
+    for (let o = 0; o < this.chunkCount; o++) yield this.getChunk(o);
+  }
+
   getChunk(ordinal: number): Chunk {
     this.ensureTextsVerified();
     this.compact();
