@@ -215,6 +215,31 @@ export class FastWordPiece {
     return ids;
   }
 
+  /** One text's ids as the model sees them: special tokens around the content, truncated so the whole
+   *  sequence fits `maxLength` (the final special token is kept, as in `encodeBatch`). */
+  encodeIds(text: string, maxLength: number): number[] {
+    const room = Math.max(0, maxLength - this.head.ids.length - this.tail.ids.length);
+    const content = this.encodeText(text);
+    if (content.length > room) content.length = room;
+    return this.withSpecialTokens(content);
+  }
+
+  /** Content ids wrapped in the template's special tokens ([CLS] … [SEP] for BERT). */
+  withSpecialTokens(content: number[]): number[] {
+    return this.head.ids.length || this.tail.ids.length ? [...this.head.ids, ...content, ...this.tail.ids] : content;
+  }
+
+  /** The token type id of every position of a single-sequence input, or null when special tokens and
+   *  content get different types (then a token's vector could depend on where it stands). */
+  get uniformTypeId(): number | null {
+    const types = [...this.head.types, ...this.tail.types, this.sequenceType];
+    return types.every((t) => t === types[0]) ? types[0] : null;
+  }
+
+  get paddingId(): number {
+    return this.padId;
+  }
+
   /** Encodes, truncates to `maxLength` tokens (special tokens included) and right-pads a batch. */
   encodeBatch(texts: readonly string[], maxLength: number): EncodedBatch {
     const room = Math.max(0, maxLength - this.head.ids.length - this.tail.ids.length);
