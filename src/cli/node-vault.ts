@@ -16,7 +16,13 @@ export class NodeVault implements VaultReader, VaultWriter {
 
   async list(): Promise<VaultEntry[]> {
     const out: VaultEntry[] = [];
+    // Symbolic links are followed, as Obsidian does on the desktop (a papers folder linked into the
+    // vault is a common setup); each real folder is walked once, so a link back up cannot loop.
+    const visited = new Set<string>();
     const walk = async (dir: string): Promise<void> => {
+      const real = await fs.realpath(dir).catch(() => null);
+      if (real === null || visited.has(real)) return;
+      visited.add(real);
       let entries: import("node:fs").Dirent[];
       try {
         entries = await fs.readdir(dir, { withFileTypes: true });
@@ -28,15 +34,19 @@ export class NodeVault implements VaultReader, VaultWriter {
         // Obsidian hides dot-folders and dot-files; so do we.
         if (e.name.startsWith(".") || SKIPPED_DIRS.has(e.name)) continue;
         const abs = nodePath.join(dir, e.name);
-        if (e.isDirectory()) await walk(abs);
-        else if (e.isFile()) {
-          try {
-            const st = await fs.stat(abs);
-            out.push({ path: this.relative(abs), size: st.size, mtime: Math.floor(st.mtimeMs) });
-          } catch {
-            // vanished between readdir and stat (renamed or deleted while indexing)
-          }
+        if (e.isDirectory()) {
+          await walk(abs);
+          continue;
         }
+        if (!e.isFile() && !e.isSymbolicLink()) continue;
+        let st: import("node:fs").Stats;
+        try {
+          st = await fs.stat(abs);
+        } catch {
+          continue; // vanished between readdir and stat, or a link to nothing
+        }
+        if (st.isDirectory()) await walk(abs);
+        else if (st.isFile()) out.push({ path: this.relative(abs), size: st.size, mtime: Math.floor(st.mtimeMs) });
       }
     };
     await walk(this.root);
@@ -69,7 +79,9 @@ export class NodeVault implements VaultReader, VaultWriter {
   }
 
   async modify(path: string, text: string): Promise<void> {
-    const abs = this.absolute(path);
+    // Through a symbolic link, the note is the file it points to: replacing the link itself would
+    // leave the real note unchanged.
+    const abs = await fs.realpath(this.absolute(path)).catch(() => this.absolute(path));
     const tmp = `${abs}.scholia-tmp-${process.pid}`;
     await fs.writeFile(tmp, text, "utf8");
     await fs.rename(tmp, abs);
