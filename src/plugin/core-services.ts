@@ -94,7 +94,10 @@ class CoreAskService implements AskService {
       signal: options.signal,
       linkBuilder: links.builder,
     });
-    const notice = [loaded.notice, result.notice].filter((n): n is string => !!n).join(" ");
+    // Damage found while the index finished loading in the background is only known now (the files
+    // it affected are re-read by the next index run); the user should hear it with this answer.
+    const notices = [loaded.notice, loaded.index.notice, result.notice].filter((n): n is string => !!n);
+    const notice = [...new Set(notices)].join(" ");
     return {
       question: result.question,
       answer: result.answer,
