@@ -23,8 +23,16 @@ export interface CoreIndexDeps {
 export interface LoadedIndex {
   index: ScholiaIndex;
   embedder: Embedder | null;
-  /** Why retrieval is keyword-only or the index was reset, if so. */
-  notice?: string;
+  /** Why retrieval is keyword-only (the model could not load), if so; lasts the session. */
+  fallbackNotice?: string;
+  /** Why the index was reset or is being rebuilt, if so; cleared once a full index run completes. */
+  repairNotice?: string;
+}
+
+/** Everything the user should be told about this index now, in one message. */
+export function loadedNotice(loaded: LoadedIndex): string | undefined {
+  const notices = [loaded.fallbackNotice, loaded.repairNotice, loaded.index.notice].filter((n): n is string => !!n);
+  return notices.length ? [...new Set(notices)].join(" ") : undefined;
 }
 
 export class CoreIndexService implements IndexService {
@@ -76,7 +84,7 @@ export class CoreIndexService implements IndexService {
     // A model that failed to load must not wipe vectors built with it: open without a model check.
     const model = choice.embedder ? choice.embedder.id : choice.notice ? undefined : null;
     let opened;
-    let notice = choice.notice;
+    let repairNotice: string | undefined;
     try {
       // Background mode: the metadata and vectors load now; the keyword index and the texts' checksum
       // follow in slices, so opening a large index never freezes the app.
@@ -85,12 +93,12 @@ export class CoreIndexService implements IndexService {
       if (!(e instanceof IndexModelMismatchError)) throw e;
       // The user switched models in settings: the old vectors cannot answer the new model's queries.
       opened = await ScholiaIndex.open(storage, { model, rebuild: true, keyword: "background" });
-      notice = "The embedding model changed, so the index is being rebuilt.";
+      repairNotice = "The embedding model changed, so the index is being rebuilt.";
     }
-    if (opened.notice) notice = opened.notice;
-    const loaded: LoadedIndex = { index: opened.index, embedder: choice.embedder, notice };
+    if (opened.notice) repairNotice = opened.notice;
+    const loaded: LoadedIndex = { index: opened.index, embedder: choice.embedder, fallbackNotice: choice.notice, repairNotice };
     this.loadedValue = loaded;
-    this.set({ phase: "ready", modelProgress: undefined, message: notice, ...this.counts(loaded.index) });
+    this.set({ phase: "ready", modelProgress: undefined, message: loadedNotice(loaded), ...this.counts(loaded.index) });
     return loaded;
   }
 
@@ -98,6 +106,10 @@ export class CoreIndexService implements IndexService {
     if (this.fullRun) return this.fullRun;
     const run = this.enqueue(async () => {
       const loaded = await this.load();
+      // A damaged texts file makes the index forget the files it holds. That must be known before the
+      // run passes files over as unchanged: the run's own save would otherwise finish the check, drop
+      // those files and leave them out of the index until some later run.
+      await loaded.index.verified();
       this.control = createJobControl();
       this.abort = new AbortController();
       this.set({ phase: "indexing", filesDone: 0, filesTotal: 0, etaSeconds: undefined });
@@ -119,7 +131,10 @@ export class CoreIndexService implements IndexService {
               ...this.counts(loaded.index),
             }),
         });
-        this.set({ phase: "ready", etaSeconds: undefined, message: loaded.notice, ...this.counts(loaded.index), filesDone: result.files.length, filesTotal: result.files.length });
+        // The whole vault has been read again: whatever damage or reset was reported is repaired.
+        loaded.repairNotice = undefined;
+        loaded.index.clearNotices();
+        this.set({ phase: "ready", etaSeconds: undefined, message: loadedNotice(loaded), ...this.counts(loaded.index), filesDone: result.files.length, filesTotal: result.files.length });
       } catch (e) {
         if (isAbortError(e)) return;
         this.set({ phase: "error", message: messageOf(e) });

@@ -16,7 +16,7 @@ import { ingestFile } from "../core/ingest/ingest-file";
 import type { PdfJsApi } from "../core/ingest/pdf/pdfjs-api";
 import { Retriever } from "../core/search/retriever";
 import { VaultConceptService, type ConceptCorpus } from "./concept-service";
-import { CoreIndexService } from "./core-index-service";
+import { CoreIndexService, loadedNotice } from "./core-index-service";
 import { obsidianLinkRenderer, recordingLinkBuilder } from "./obsidian-links";
 import type { AnswerCitation, AskOptions, AskResult, AskService, ScholiaServices } from "./services";
 import type { ScholiaSettings } from "./settings";
@@ -96,8 +96,7 @@ class CoreAskService implements AskService {
     });
     // Damage found while the index finished loading in the background is only known now (the files
     // it affected are re-read by the next index run); the user should hear it with this answer.
-    const notices = [loaded.notice, loaded.index.notice, result.notice].filter((n): n is string => !!n);
-    const notice = [...new Set(notices)].join(" ");
+    const notice = [loadedNotice(loaded), result.notice, this.incompleteIndexNotice(result.refused)].filter((n): n is string => !!n).join(" ");
     return {
       question: result.question,
       answer: result.answer,
@@ -108,6 +107,14 @@ class CoreAskService implements AskService {
       ...(notice ? { notice } : {}),
       links: links.links(),
     };
+  }
+
+  /** A refusal while files are still being indexed may only mean the answer has not been read yet. */
+  private incompleteIndexNotice(refused: boolean): string | undefined {
+    const status = this.index.status();
+    if (!refused || (status.phase !== "indexing" && status.phase !== "paused")) return undefined;
+    const progress = status.filesTotal > 0 ? ` (${status.filesDone} of ${status.filesTotal} files)` : "";
+    return `Indexing is still running${progress}, so the answer may be in a file not read yet.`;
   }
 }
 

@@ -36,6 +36,36 @@ export function makeApp(files: Record<string, string> = {}): App {
   return app;
 }
 
+/** An app whose vault the real indexer can work on, as it does in Obsidian: every file can be read as
+ *  bytes (the mocks keep notes as strings that adapter.readBinary does not find), and a note's
+ *  stat follows its content (the mocks leave size and mtime at 0 forever, so no edit would ever be
+ *  noticed). Sizes are UTF-8 byte counts; each write moves mtime forward by at least 1 ms. */
+export function makeIndexableApp(files: Record<string, string> = {}): App {
+  const app = makeApp(files);
+  const adapter = app.vault.adapter;
+  const readBinary = adapter.readBinary.bind(adapter);
+  vi.spyOn(adapter, "readBinary").mockImplementation(async (path) => {
+    try {
+      return await readBinary(path);
+    } catch (e) {
+      const text = await adapter.read(path).catch(() => null);
+      if (text === null) throw e;
+      return new TextEncoder().encode(text).buffer;
+    }
+  });
+  let clock = Date.now();
+  const restat = (file: unknown): void => {
+    if (!(file instanceof TFile)) return;
+    clock = Math.max(clock + 1, Date.now());
+    const size = new TextEncoder().encode(app.vault.readSync__(file)).byteLength;
+    file.stat = { ctime: file.stat.ctime || clock, mtime: clock, size };
+  };
+  for (const file of app.vault.getFiles()) restat(file);
+  app.vault.on("create", restat);
+  app.vault.on("modify", restat);
+  return app;
+}
+
 export interface OpenNote {
   view: MarkdownViewOriginal;
   leaf: LeafOriginal;

@@ -334,6 +334,12 @@ export class ScholiaIndex implements SearchableIndex {
     return this._textsNotice ?? this._keywordNotice;
   }
 
+  /** Forgets the damage notices once the caller has read the whole vault again since. */
+  clearNotices(): void {
+    this._textsNotice = undefined;
+    this._keywordNotice = undefined;
+  }
+
   /** Resolves when every data file read by open() has been verified (at once in eager mode). */
   verified(): Promise<void> {
     return this.textsVerification;
