@@ -41,6 +41,9 @@ export class CoreIndexService implements IndexService {
   private loading: Promise<LoadedIndex> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private control: JobControl | null = null;
+  /** Files the last runs could not even read: the index keeps no record of them (it has nothing to
+   *  hash), yet the report must list them with their reason. */
+  private readonly unreadable = new Map<string, FileReport>();
   private abort: AbortController | null = null;
   private fullRun: Promise<void> | null = null;
   private caughtUp = false;
@@ -131,6 +134,9 @@ export class CoreIndexService implements IndexService {
               ...this.counts(loaded.index),
             }),
         });
+        this.unreadable.clear();
+        const recorded = new Set(loaded.index.listFiles().map((f) => f.path));
+        for (const f of result.files) if (f.status === "failed" && !recorded.has(f.path)) this.unreadable.set(f.path, f);
         // The whole vault has been read again: whatever damage or reset was reported is repaired.
         loaded.repairNotice = undefined;
         loaded.index.clearNotices();
@@ -156,12 +162,14 @@ export class CoreIndexService implements IndexService {
       const entries = new Map((await this.deps.vault.list()).map((e) => [e.path, e]));
       for (const path of paths) {
         const entry = entries.get(path);
+        this.unreadable.delete(path);
         if (!entry) {
           await removeFile(loaded.index, path, false);
           continue;
         }
         if (!this.deps.isIndexable(path)) continue;
-        await indexFile({ vault: this.deps.vault, index: loaded.index, embedder: loaded.embedder, ingest: this.deps.ingest, save: false }, entry);
+        const outcome = await indexFile({ vault: this.deps.vault, index: loaded.index, embedder: loaded.embedder, ingest: this.deps.ingest, save: false }, entry);
+        this.noteUnreadable(loaded.index, outcome);
       }
       await loaded.index.save();
       this.set({ ...this.counts(loaded.index) });
@@ -171,7 +179,10 @@ export class CoreIndexService implements IndexService {
   removePaths(paths: string[]): Promise<void> {
     return this.enqueue(async () => {
       const loaded = await this.load();
-      for (const p of paths) await removeFile(loaded.index, p, false);
+      for (const p of paths) {
+        this.unreadable.delete(p);
+        await removeFile(loaded.index, p, false);
+      }
       await loaded.index.save();
       this.set({ ...this.counts(loaded.index) });
     });
@@ -180,6 +191,9 @@ export class CoreIndexService implements IndexService {
   renamePath(oldPath: string, newPath: string): Promise<void> {
     return this.enqueue(async () => {
       const loaded = await this.load();
+      const failure = this.unreadable.get(oldPath);
+      this.unreadable.delete(oldPath);
+      if (failure) this.unreadable.set(newPath, { ...failure, path: newPath });
       await renameFile(loaded.index, oldPath, newPath);
     });
   }
@@ -209,10 +223,17 @@ export class CoreIndexService implements IndexService {
   report(): FileReport[] {
     const loaded = this.loadedValue;
     if (!loaded) return [];
-    return loaded.index
+    const known: FileReport[] = loaded.index
       .listFiles()
-      .map((f) => ({ path: f.path, status: f.status, chunks: f.chunks, ...(f.reason ? { reason: f.reason } : {}) }))
-      .sort((a, b) => a.path.localeCompare(b.path));
+      .map((f) => ({ path: f.path, status: f.status, chunks: f.chunks, ...(f.reason ? { reason: f.reason } : {}) }));
+    const recorded = new Set(known.map((f) => f.path));
+    const unreadable = [...this.unreadable.values()].filter((f) => !recorded.has(f.path));
+    return [...known, ...unreadable].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  private noteUnreadable(index: ScholiaIndex, outcome: FileReport): void {
+    if (outcome.status === "failed" && !index.listFiles().some((f) => f.path === outcome.path)) this.unreadable.set(outcome.path, outcome);
+    else this.unreadable.delete(outcome.path);
   }
 
   dispose(): void {

@@ -290,6 +290,27 @@ describe("the plugin's real services over the vault (keyword search, no language
     expect(answered.notice ?? "").not.toContain("Indexing is still running");
   });
 
+  it("lists a note it could not read in the index report, with the reason, until it can be read", async () => {
+    const app = makeIndexableApp(NOTES);
+    const s = session(app);
+    const read = app.vault.readBinary.bind(app.vault);
+    let locked = true;
+    vi.spyOn(app.vault, "readBinary").mockImplementation(async (file) => {
+      if (file.path === GARDEN && locked) throw new Error("EACCES: permission denied");
+      return read(file);
+    });
+    await s.index.indexVault();
+    const failed = s.index.report().find((r) => r.path === GARDEN);
+    expect(failed).toMatchObject({ status: "failed", chunks: 0 });
+    expect(failed?.reason).toMatch(/Could not read the file: .*permission denied/);
+    expect(s.index.report().filter((r) => r.status !== "failed")).toHaveLength(3);
+
+    // Changed on disk again (an edit event), and readable now: it is indexed and the failure goes.
+    locked = false;
+    await s.index.indexPaths([GARDEN]);
+    expect(s.index.report().find((r) => r.path === GARDEN)).toMatchObject({ status: "indexed" });
+  });
+
   it("re-reads the damaged notes in the run that opening starts, even when the check of the stored passages ends after the run looked at them", async () => {
     const { app, first } = await indexedVault();
     first.dispose();
