@@ -9,6 +9,10 @@
 //                       load_eager_ms_100k: open() with every file, keyword index included, verified
 //   rss_mb_100k         that process's RSS after the load, a vector query and a chunk read
 //   recall@10           int8 search vs exact float search, without and with the exact re-score
+//   save_*              a full save of the 10k and 100k index, and a re-save of the 100k index after one
+//                       file is re-indexed: wall time, the longest stretch the event loop was held
+//                       (a 0 ms timer chain that measures the gaps between its own firings; Obsidian
+//                       freezes for that long), and the wall time of each phase of the save
 // Benchmarks measure; they do not assert.   npm run build && node dist/bench.js
 import { gaussian, normalize, seededRandom as rng } from "../tests/helpers/seeded-random";
 import { spawnSync } from "node:child_process";
@@ -40,6 +44,15 @@ export interface IndexBenchResult {
   load_eager_ms_100k: number;
   build_s_100k: number;
   save_ms_100k: number;
+  save_ms_10k: number;
+  /** Longest time the event loop was held during the save (a 0 ms timer waited that long). */
+  save_longest_block_ms_10k: number;
+  save_longest_block_ms_100k: number;
+  /** Wall time of each phase of the 100k save (phases overlap nothing; yields are included). */
+  save_phases_ms_100k: Record<string, number>;
+  /** Saving the 100k index again after one file was re-indexed (removed chunks, a compaction). */
+  resave_ms_100k: number;
+  resave_longest_block_ms_100k: number;
   recall_at_10: { int8: number; int8_rescored: number; float_rescored: number };
   /** Whether vector search ran on the WebAssembly SIMD kernel (else the JavaScript loop). */
   simd: boolean;
@@ -131,24 +144,72 @@ function time(fn: () => void): number {
   return performance.now() - t;
 }
 
-async function buildIndex(dir: string, count: number, vectors: VectorSource, texts: TextSource): Promise<{ index: ScholiaIndex; buildS: number; saveMs: number }> {
+/** Measures the longest gap between the firings of a chain of 0 ms timers: how long the event loop
+ *  was held at a stretch while it ran. Stop it to read the figure. */
+function blockMonitor(): () => Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const tick = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  return async () => {
+    // One more firing closes the stretch that was running when the measured work ended.
+    await new Promise((r) => setTimeout(r, 0));
+    running = false;
+    return longest;
+  };
+}
+
+export interface SaveFigures {
+  ms: number;
+  longestBlockMs: number;
+  phases: Record<string, number>;
+}
+
+async function measuredSave(index: ScholiaIndex): Promise<SaveFigures> {
+  const stop = blockMonitor();
+  const t = performance.now();
+  await index.save();
+  const ms = performance.now() - t;
+  const longestBlockMs = await stop();
+  const timings = index.saveTimings ?? {};
+  const phases: Record<string, number> = {};
+  for (const [k, v] of Object.entries(timings)) phases[k] = round(v, 1);
+  return { ms, longestBlockMs, phases };
+}
+
+function benchDoc(f: number, n: number, vectors: VectorSource, texts: TextSource): { path: string; chunks: Chunk[]; vecs: Float32Array[] } {
+  const path = `Folder${f % 20}/file${f}.md`;
+  const chunks: Chunk[] = [];
+  const vecs: Float32Array[] = [];
+  for (let j = 0; j < n; j++) {
+    chunks.push({ id: `${path}#${j}`, path, kind: "markdown", text: texts.passage(), headings: [`Section ${j % 7}`], line: j * 10 });
+    vecs.push(vectors.next());
+  }
+  return { path, chunks, vecs };
+}
+
+/** Re-indexes one file of the built index (its old chunks are removed) and saves again. */
+async function measuredResave(index: ScholiaIndex, vectors: VectorSource, texts: TextSource): Promise<SaveFigures> {
+  const { path, chunks, vecs } = benchDoc(3, CHUNKS_PER_FILE, vectors, texts);
+  index.putDocument({ path, size: 1001, mtime: 2, hash: "edited" }, { path, kind: "markdown", title: "File 3", chunks, tags: ["t3"] }, vecs);
+  return measuredSave(index);
+}
+
+async function buildIndex(dir: string, count: number, vectors: VectorSource, texts: TextSource): Promise<{ index: ScholiaIndex; buildS: number; save: SaveFigures }> {
   const { index } = await ScholiaIndex.open(new NodeIndexStorage(dir), { model: "bench/random-384", rebuild: true });
   const t0 = performance.now();
   for (let f = 0; f * CHUNKS_PER_FILE < count; f++) {
-    const path = `Folder${f % 20}/file${f}.md`;
-    const n = Math.min(CHUNKS_PER_FILE, count - f * CHUNKS_PER_FILE);
-    const chunks: Chunk[] = [];
-    const vecs: Float32Array[] = [];
-    for (let j = 0; j < n; j++) {
-      chunks.push({ id: `${path}#${j}`, path, kind: "markdown", text: texts.passage(), headings: [`Section ${j % 7}`], line: j * 10 });
-      vecs.push(vectors.next());
-    }
+    const { path, chunks, vecs } = benchDoc(f, Math.min(CHUNKS_PER_FILE, count - f * CHUNKS_PER_FILE), vectors, texts);
     index.putDocument({ path, size: 1000, mtime: 1, hash: `h${f}` }, { path, kind: "markdown", title: `File ${f}`, chunks, tags: [`t${f % 10}`] }, vecs);
   }
   const buildS = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  await index.save();
-  return { index, buildS, saveMs: performance.now() - t1 };
+  return { index, buildS, save: await measuredSave(index) };
 }
 
 function vectorP95(search: (q: Float32Array) => unknown, vectors: VectorSource, n: number): number {
@@ -277,6 +338,8 @@ export async function runIndexBench(log: (line: string) => void = (l) => console
     const big = await buildIndex(dir100k, 100_000, vectors, texts);
     const q100k = vectorP95((q) => big.index.vectorSearch(q, 10), vectors, 200);
     const kw100k = keywordP95(big.index, texts, 200);
+    log("index bench: re-save of 100k after one file changed");
+    const resave = await measuredResave(big.index, vectors, texts);
     const files = readdirSync(dir100k);
     const size = (pred: (n: string) => boolean) => files.filter(pred).reduce((s, n) => s + statSync(join(dir100k, n)).size, 0);
     const bytesPerChunk = size(() => true) / 100_000;
@@ -316,7 +379,13 @@ export async function runIndexBench(log: (line: string) => void = (l) => console
       keyword_ready_ms_100k: round(load.kw_ready_ms, 1),
       load_eager_ms_100k: round(load.eager_ms, 1),
       build_s_100k: round(big.buildS, 1),
-      save_ms_100k: round(big.saveMs, 0),
+      save_ms_100k: round(big.save.ms, 0),
+      save_ms_10k: round(small.save.ms, 0),
+      save_longest_block_ms_10k: round(small.save.longestBlockMs, 1),
+      save_longest_block_ms_100k: round(big.save.longestBlockMs, 1),
+      save_phases_ms_100k: big.save.phases,
+      resave_ms_100k: round(resave.ms, 0),
+      resave_longest_block_ms_100k: round(resave.longestBlockMs, 1),
       recall_at_10: rec,
       simd: million.simd,
       query_p95_ms_100k_js: q100kJs,

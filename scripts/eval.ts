@@ -119,6 +119,9 @@ interface ModeResult {
   time: RankMetrics;
   /** eval/qa-extra.jsonl: paraphrased questions that do not name their paper. */
   extra: RankMetrics;
+  /** eval/qa-heldout.jsonl: written without looking at any ranking and never used to choose a
+   *  setting; it checks that what was tuned on the other sets generalizes. */
+  heldout: RankMetrics;
   /** Every answerable question together: page hits and time hits. */
   all: RankMetrics;
 }
@@ -145,6 +148,8 @@ interface AskFigures {
   pages: number;
   extraCited: number;
   extra: number;
+  heldoutCited: number;
+  heldout: number;
   timeCited: number;
   times: number;
   answerableRefused: number;
@@ -165,6 +170,7 @@ interface Variant extends ModeResult {
 interface QuestionSets {
   pages: PageQuestion[];
   extra: PageQuestion[];
+  heldout: PageQuestion[];
   times: TimeQuestion[];
   unanswerable: { id: string; question: string }[];
 }
@@ -185,6 +191,7 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
     const pageRanks: number[] = [];
     const timeRanks: number[] = [];
     const extraRanks: number[] = [];
+    const heldoutRanks: number[] = [];
     const ask = async (id: string, question: string, hit: (r: Awaited<ReturnType<Retriever["searchDetailed"]>>) => number, ranks: number[]) => {
       const r = await retriever.searchDetailed(question, { k: K, mode });
       const rank = hit(r);
@@ -194,10 +201,12 @@ async function evaluateModes(retriever: Retriever, sets: QuestionSets, modes: Se
     for (const q of sets.pages) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), pageRanks);
     for (const q of sets.times) await ask(q.id, q.question, (r) => firstTimeHit(r.passages, q), timeRanks);
     for (const q of sets.extra) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), extraRanks);
+    for (const q of sets.heldout) await ask(q.id, q.question, (r) => firstPageHit(r.passages, q), heldoutRanks);
     out[mode] = {
       pages: rankMetrics(pageRanks),
       time: rankMetrics(timeRanks),
       extra: rankMetrics(extraRanks),
+      heldout: rankMetrics(heldoutRanks),
       all: rankMetrics([...pageRanks, ...extraRanks, ...timeRanks]),
     };
   }
@@ -248,8 +257,21 @@ const VARIANTS: { name: string; config: RetrieverConfig }[] = [
   { name: "rrf, vector weight 0.5", config: fusion("rrf", 0.5) },
   { name: "rrf, vector weight 0.3", config: fusion("rrf", 0.3) },
   { name: "score, vector weight 0.5", config: fusion("score", 0.5) },
+  { name: "score, vector weight 0.4", config: fusion("score", 0.4) },
   { name: "score, vector weight 0.3", config: fusion("score", 0.3) },
   { name: "score, vector weight 0.2", config: fusion("score", 0.2) },
+  // Score completion (fusion.ts): off is the fusion used before it; "union floor" puts the cosine's
+  // zero at the union's lowest instead of the vector ranker's cut-off.
+  { name: "no completion", config: { fusion: { completeScores: false } } },
+  { name: "no completion, rrf 0.3", config: { fusion: { method: "rrf", vectorWeight: 0.3, completeScores: false } } },
+  { name: "union floor, weight 0.3", config: { fusion: { vectorFloor: "union" } } },
+  { name: "union floor, weight 0.4", config: { fusion: { vectorFloor: "union", vectorWeight: 0.4 } } },
+  { name: "union floor, weight 0.5", config: { fusion: { vectorFloor: "union", vectorWeight: 0.5 } } },
+  { name: "pools of 40", config: { candidates: 40 } },
+  { name: "pools of 40, no completion", config: { candidates: 40, fusion: { completeScores: false } } },
+  { name: "pools of 40, union floor", config: { candidates: 40, fusion: { vectorFloor: "union" } } },
+  { name: "pools of 100", config: { candidates: 100 } },
+  { name: "pools of 100, no completion", config: { candidates: 100, fusion: { completeScores: false } } },
   { name: "no named-file boost", config: { namedFileBoost: 1 } },
   { name: "named-file boost x3", config: { namedFileBoost: 3 } },
   { name: "no stopword stripping", config: { stripStopwords: false } },
@@ -291,10 +313,12 @@ async function evaluateAsk(indexDir: string, corpus: string, embedder: EmbedderC
     pages: sets.pages.length,
     extraCited: 0,
     extra: sets.extra.length,
+    heldoutCited: 0,
+    heldout: sets.heldout.length,
     timeCited: 0,
     times: sets.times.length,
     answerableRefused: 0,
-    answerable: sets.pages.length + sets.extra.length + sets.times.length,
+    answerable: sets.pages.length + sets.extra.length + sets.heldout.length + sets.times.length,
     unanswerableRefused: 0,
     unanswerable: sets.unanswerable.length,
     missedIds: [],
@@ -315,6 +339,7 @@ async function evaluateAsk(indexDir: string, corpus: string, embedder: EmbedderC
     };
     for (const q of sets.pages) if (await answerable(q.id, q.question, (r) => citesPage(r.citations, q))) f.pageCited++;
     for (const q of sets.extra) if (await answerable(q.id, q.question, (r) => citesPage(r.citations, q))) f.extraCited++;
+    for (const q of sets.heldout) if (await answerable(q.id, q.question, (r) => citesPage(r.citations, q))) f.heldoutCited++;
     for (const q of sets.times) if (await answerable(q.id, q.question, (r) => citesTime(r.citations, q))) f.timeCited++;
     for (const q of sets.unanswerable) {
       if ((await answer(q.question)).refused) f.unanswerableRefused++;
@@ -404,9 +429,10 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
   out.push(
     `Retrieval on ../shared/corpus, k = ${K}: page = ${sets.pages.length} qa-dev.jsonl questions; time = ${sets.times.length} transcript questions ` +
       `(a passage starting within ±${TIME_TOLERANCE_S} s); extra = ${sets.extra.length} paraphrased questions of eval/qa-extra.jsonl; ` +
-      `all = the ${sets.pages.length + sets.extra.length + sets.times.length} questions together (a page or a second hit)`,
+      `held = ${sets.heldout.length} held-out questions of eval/qa-heldout.jsonl (never used for tuning); ` +
+      `all = the ${sets.pages.length + sets.extra.length + sets.times.length} development questions together (a page or a second hit)`,
   );
-  const head = ["model".padEnd(26), "mode    ", "page@1", "page@5", "MRR   ", "time@5", "extra@1", "extra@5", "extraMRR", "all@5 "];
+  const head = ["model".padEnd(26), "mode    ", "page@1", "page@5", "MRR   ", "time@5", "extra@1", "extra@5", "extraMRR", "all@5 ", "held@1", "held@5", "heldMRR"];
   out.push(head.join("  "));
   for (const r of reports) {
     for (const mode of MODES) {
@@ -422,6 +448,9 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
         f3(m.extra.hitAt5),
         f3(m.extra.mrr),
         f3(m.all.hitAt5),
+        f3(m.heldout.hitAt1),
+        f3(m.heldout.hitAt5),
+        f3(m.heldout.mrr),
       ];
       out.push(cells.map((c, i) => c.padEnd(head[i].length)).join("  "));
     }
@@ -443,6 +472,7 @@ function printReports(reports: ModelReport[], sets: QuestionSets): void {
       out.push(
         `  offline ask (${a.mode}, k = ${ASK_K}): qa-dev cited on an expected page ${a.pageCited}/${a.pages} (${pct(a.pageCited, a.pages)})` +
           (a.extra ? `, extra ${a.extraCited}/${a.extra}` : "") +
+          (a.heldout ? `, held-out ${a.heldoutCited}/${a.heldout}` : "") +
           (a.times ? `, transcript ${a.timeCited}/${a.times}` : "") +
           `; answerable refused ${a.answerableRefused}/${a.answerable}; unanswerable refused ${a.unanswerableRefused}/${a.unanswerable}` +
           (a.missedIds.length ? `; wrong place: ${a.missedIds.join(" ")}` : "") +
@@ -475,6 +505,7 @@ async function main(): Promise<void> {
   const sets: QuestionSets = {
     pages: readJsonl(qaFile, pageQuestion),
     extra: readJsonl(nodePath.join(ROOT, "eval/qa-extra.jsonl"), pageQuestion),
+    heldout: readJsonl(nodePath.join(ROOT, "eval/qa-heldout.jsonl"), pageQuestion),
     times: readJsonl(nodePath.join(ROOT, "eval/transcript-questions.jsonl"), timeQuestion),
     unanswerable: readJsonl(nodePath.join(ROOT, "eval/unanswerable.jsonl"), plainQuestion),
   };
@@ -494,7 +525,7 @@ async function main(): Promise<void> {
     refusalThreshold: REFUSAL_THRESHOLD,
     timeToleranceSeconds: TIME_TOLERANCE_S,
     defaultFusion: DEFAULT_FUSION,
-    questions: { pages: sets.pages.length, extra: sets.extra.length, transcript: sets.times.length, unanswerable: sets.unanswerable.length },
+    questions: { pages: sets.pages.length, extra: sets.extra.length, heldout: sets.heldout.length, transcript: sets.times.length, unanswerable: sets.unanswerable.length },
     models: reports,
   };
   writeFileSync(nodePath.join(ROOT, "eval/results.json"), JSON.stringify(results, null, 2) + "\n");

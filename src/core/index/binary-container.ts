@@ -3,6 +3,8 @@
 // and a 100k-chunk index loads in a few milliseconds. Integrity is checked by the manifest's
 // checksum of the whole file, not here.
 
+import type { TimeSlicer } from "./time-slicer";
+
 const MAGIC = 0x58484353; // "SCHX" little-endian
 const PREFIX_BYTES = 12; // magic, layout version, header length
 
@@ -30,38 +32,111 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-export function encodeContainer<H>(header: H, sections: Record<string, SectionData>): Uint8Array {
-  const names = Object.keys(sections);
+/** Where each section goes, and the prefix and JSON header that precede them. */
+interface Layout {
+  head: Uint8Array;
+  base: number;
+  rel: SectionInfo[];
+  total: number;
+}
+
+/** `headerJson` must be JSON.stringify(header): the header is written as
+ *  {"header":<headerJson>,"sections":[...]} without parsing or re-serializing it, so a large header
+ *  (a vault's file list) is stringified once, and possibly in slices, rather than once per attempt. */
+function layout(headerJson: string, sizes: { name: string; bytes: number }[]): Layout {
   // Offsets depend on the header's length, which depends on the offsets' digits: lay out the data
   // relative to the end of the header, then shift once the header is known.
   const rel: SectionInfo[] = [];
   let cursor = 0;
-  for (const name of names) {
-    const bytes = sections[name].byteLength;
+  for (const { name, bytes } of sizes) {
     rel.push({ name, offset: cursor, bytes });
     cursor = align8(cursor + bytes);
   }
-  let headerBytes = new TextEncoder().encode(JSON.stringify({ header, sections: rel }));
-  let base = align8(PREFIX_BYTES + headerBytes.length);
+  const encoder = new TextEncoder();
+  const start = encoder.encode(`{"header":${headerJson},"sections":`);
+  const tail = (sections: SectionInfo[]) => encoder.encode(`${JSON.stringify(sections)}}`);
+  let end = tail(rel);
+  let base = align8(PREFIX_BYTES + start.length + end.length);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const shifted = rel.map((s) => ({ ...s, offset: s.offset + base }));
-    headerBytes = new TextEncoder().encode(JSON.stringify({ header, sections: shifted } satisfies ContainerHeader<H>));
-    const nextBase = align8(PREFIX_BYTES + headerBytes.length);
+    end = tail(rel.map((s) => ({ ...s, offset: s.offset + base })));
+    const nextBase = align8(PREFIX_BYTES + start.length + end.length);
     if (nextBase <= base) break;
     base = nextBase;
   }
-  const total = base + cursor;
-  const out = new Uint8Array(total);
+  const head = new Uint8Array(start.length + end.length);
+  head.set(start);
+  head.set(end, start.length);
+  return { head, base, rel, total: base + cursor };
+}
+
+function allocate(l: Layout): Uint8Array {
+  const out = new Uint8Array(l.total);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, 1, true);
-  view.setUint32(8, headerBytes.length, true);
-  out.set(headerBytes, PREFIX_BYTES);
+  view.setUint32(8, l.head.length, true);
+  out.set(l.head, PREFIX_BYTES);
+  return out;
+}
+
+function bytesOf(src: SectionData): Uint8Array {
+  return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+}
+
+export function encodeContainer<H>(header: H, sections: Record<string, SectionData>): Uint8Array {
+  const names = Object.keys(sections);
+  const l = layout(JSON.stringify(header), names.map((name) => ({ name, bytes: sections[name].byteLength })));
+  const out = allocate(l);
+  for (let i = 0; i < names.length; i++) out.set(bytesOf(sections[names[i]]), l.base + l.rel[i].offset);
+  return out;
+}
+
+/** Bytes copied between two looks at the clock. */
+const COPY_STEP = 1 << 20;
+
+/** A section given as consecutive parts (texts encoded chunk by chunk), written without joining
+ *  them first. */
+export type SectionParts = SectionData | readonly Uint8Array[];
+
+function partsOf(s: SectionParts): readonly Uint8Array[] {
+  return Array.isArray(s) ? (s as readonly Uint8Array[]) : [bytesOf(s as SectionData)];
+}
+
+/** The same bytes as encodeContainer(JSON.parse(headerJson), sections), copied in steps that give
+ *  the event loop back when `slicer` says so. The result fills its buffer exactly (no copy needed to
+ *  hand it to an API that takes an ArrayBuffer). */
+export async function encodeContainerSliced(headerJson: string, sections: Record<string, SectionParts>, slicer: TimeSlicer): Promise<Uint8Array> {
+  const names = Object.keys(sections);
+  const parts = names.map((n) => partsOf(sections[n]));
+  const l = layout(headerJson, parts.map((p, i) => ({ name: names[i], bytes: p.reduce((s, b) => s + b.byteLength, 0) })));
+  const out = allocate(l);
   for (let i = 0; i < names.length; i++) {
-    const src = sections[names[i]];
-    out.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), base + rel[i].offset);
+    let at = l.base + l.rel[i].offset;
+    for (const part of parts[i]) {
+      for (let from = 0; from < part.byteLength; from += COPY_STEP) {
+        const piece = part.subarray(from, Math.min(part.byteLength, from + COPY_STEP));
+        out.set(piece, at);
+        at += piece.byteLength;
+        if (slicer.due) await slicer.yieldNow();
+      }
+    }
   }
   return out;
+}
+
+/** A container whose sections are filled by the caller (see VectorFileWriter in scholia-index):
+ *  the header and section table are written at once, each section is a view to copy into. */
+export function allocateContainer(headerJson: string, sizes: { name: string; bytes: number }[]): { bytes: Uint8Array; section(name: string): Uint8Array } {
+  const l = layout(headerJson, sizes);
+  const bytes = allocate(l);
+  return {
+    bytes,
+    section(name) {
+      const s = l.rel.find((r) => r.name === name);
+      if (!s) throw new Error(`internal: no section "${name}"`);
+      return bytes.subarray(l.base + s.offset, l.base + s.offset + s.bytes);
+    },
+  };
 }
 
 export class DecodedContainer<H> {

@@ -5,6 +5,8 @@
 // several times faster than WebCrypto's SHA-256 (npm run bench: load_ms_100k), which dominated
 // the time to open a large index.
 
+import type { TimeSlicer } from "./time-slicer";
+
 const P1 = 0x9e3779b1 | 0;
 const P2 = 0x85ebca77 | 0;
 const P3 = 0xc2b2ae3d | 0;
@@ -106,6 +108,20 @@ export class Xxh32 {
 export function xxh32Hex(data: Uint8Array | string): string {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   return new Xxh32().update(bytes).digest().toString(16).padStart(8, "0");
+}
+
+/** Bytes hashed between two looks at the clock: about a millisecond of work. */
+const HASH_STEP = 1 << 20;
+
+/** xxHash32 of the bytes, computed in steps that give the event loop back whenever `slicer` says
+ *  the slice is used up, so hashing a 100 MB file never freezes the app. Same digest as xxh32Hex. */
+export async function xxh32HexSliced(data: Uint8Array, slicer: TimeSlicer): Promise<string> {
+  const hasher = new Xxh32();
+  for (let at = 0; at < data.byteLength; at += HASH_STEP) {
+    hasher.update(data.subarray(at, Math.min(data.byteLength, at + HASH_STEP)));
+    if (slicer.due) await slicer.yieldNow();
+  }
+  return hasher.digest().toString(16).padStart(8, "0");
 }
 
 /** A checksum verified in pieces: in the background between other work, or all at once when the

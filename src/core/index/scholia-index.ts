@@ -5,11 +5,11 @@ import type { Chunk, FileStatus, IngestedDocument, SearchFilter, SourceKind } fr
 import type { IndexStorage } from "../vault";
 import type { ScoredChunk, SearchableIndex } from "../search/searchable";
 import { isEmptyFilter, pathMatchesFilter } from "../search/filter";
-import { ContainerFormatError, decodeContainer, encodeContainer } from "./binary-container";
-import { ChunkTable } from "./chunk-table";
-import { PendingChecksum, xxh32Hex } from "./checksum";
+import { ContainerFormatError, decodeContainer } from "./binary-container";
+import { ChunkTable, type ChunkTableSnapshot } from "./chunk-table";
+import { PendingChecksum, xxh32Hex, xxh32HexSliced } from "./checksum";
 import { DAMAGED_NOTICE, IndexModelMismatchError, VERSION_NOTICE } from "./errors";
-import { KeywordIndex, type KeywordDoc } from "./keyword-index";
+import { KeywordIndex, type KeywordDoc, type KeywordSnapshot } from "./keyword-index";
 import {
   CHECKSUM_ALGORITHM,
   DATA_FILE_PATTERN,
@@ -22,6 +22,8 @@ import {
   type DataFileRef,
   type Manifest,
 } from "./manifest";
+import { SLICE_MS, TimeSlicer } from "./time-slicer";
+import { VectorFileWriter, type VectorHeader } from "./vector-file-writer";
 import { VectorMatrix } from "./vector-matrix";
 
 /** What the index remembers about one vault file, whether or not it produced chunks. */
@@ -65,6 +67,8 @@ export interface OpenOptions {
    *  Damage found after open() is reported in `notice`. Either way the keyword parse itself runs
    *  in slices that yield to the event loop. */
   keyword?: "eager" | "background";
+  /** Longest stretch, in ms, a save works before it gives the event loop back (default SLICE_MS). */
+  saveSliceMs?: number;
 }
 
 export interface OpenResult {
@@ -80,13 +84,21 @@ interface MetaHeader {
   modelId: string | null;
 }
 
-interface VectorHeader {
-  modelId: string;
-  dims: number;
-  count: number;
-}
-
 type Section = "meta" | "texts" | "keyword" | "vectors";
+
+/** What one save writes, frozen at one instant (see saveNow). */
+interface SaveSnapshot {
+  generation: number;
+  dirty: Set<Section>;
+  modelId: string | null;
+  dims: number;
+  chunkCount: number;
+  fileCount: number;
+  meta?: { table: ChunkTableSnapshot; header: MetaHeader };
+  texts?: ChunkTableSnapshot;
+  keyword?: KeywordSnapshot | Uint8Array;
+  vectors?: VectorFileWriter;
+}
 
 class DamagedIndexError extends Error {}
 
@@ -116,6 +128,10 @@ export class ScholiaIndex implements SearchableIndex {
   private refs: Manifest["files"] | null = null;
   private generation = 0;
   private saving: Promise<void> = Promise.resolve();
+  /** The vectors file of the save in progress while its rows are still being copied. */
+  private vectorCopy: VectorFileWriter | null = null;
+  private _saveTimings: Record<string, number> | null = null;
+  private saveSliceMs = SLICE_MS;
 
   private constructor(
     private readonly storage: IndexStorage,
@@ -131,6 +147,7 @@ export class ScholiaIndex implements SearchableIndex {
     const fresh = (notice?: string): OpenResult => {
       const index = new ScholiaIndex(storage, opts.model ?? null);
       index.generation = lastGeneration;
+      index.saveSliceMs = opts.saveSliceMs ?? SLICE_MS;
       return notice ? { index, notice } : { index };
     };
     if (opts.rebuild) return fresh();
@@ -148,6 +165,7 @@ export class ScholiaIndex implements SearchableIndex {
       throw e;
     }
     index.generation = Math.max(lastGeneration, decoded.manifest.generation);
+    index.saveSliceMs = opts.saveSliceMs ?? SLICE_MS;
     const keywordNotice = index._keywordNotice;
     if (opts.model !== undefined && opts.model !== index._modelId) {
       if (index.chunkCount > 0) throw new IndexModelMismatchError(index._modelId, opts.model);
@@ -314,6 +332,36 @@ export class ScholiaIndex implements SearchableIndex {
       for (let o = 0; o < mask.length; o++) mask[o] = allowedFiles.has(this.table.fileIdOf(o)) ? 1 : 0;
     }
     return this.vectors.search(query, k, mask).map((h) => ({ ordinal: h.row, score: h.score }));
+  }
+
+  /** The cosine `vectorSearch` gives each of these chunks, in the same order (the same int8 dot
+   *  product, for these rows only); null when the index holds no vectors. */
+  vectorScores(query: Float32Array, ordinals: readonly number[]): Float64Array | null {
+    this.ensureTextsVerified();
+    this.compact();
+    if (!this.vectors || this.vectors.count === 0) return null;
+    return this.vectors.scores(query, ordinals);
+  }
+
+  /** The BM25 score `keywordSearch` gives each of these chunks, in the same order; 0 for a chunk
+   *  that matches none of the query's terms (MiniSearch scores every match of a query, so this costs
+   *  about one keyword search whatever the number of chunks). */
+  keywordScores(query: string, ordinals: readonly number[]): Float64Array {
+    this.ensureTextsVerified();
+    this.compact();
+    const out = new Float64Array(ordinals.length);
+    const kw = this.keywordIfAvailable();
+    if (!kw || ordinals.length === 0) return out;
+    const slot = new Map<number, number[]>();
+    ordinals.forEach((o, i) => {
+      if (!Number.isInteger(o) || o < 0 || o >= this.table.count) throw new RangeError(`No chunk ${o} in the index.`);
+      const key = this.table.keyOf(o);
+      const at = slot.get(key);
+      if (at) at.push(i);
+      else slot.set(key, [i]);
+    });
+    for (const h of kw.search(query, slot.size, (key) => slot.has(key))) for (const i of slot.get(h.key) ?? []) out[i] = h.score;
+    return out;
   }
 
   /** Resolves when keyword search is available. Never rejects: a keyword index that fails its
@@ -597,6 +645,8 @@ export class ScholiaIndex implements SearchableIndex {
   /** Drops removed chunks from the columns and vectors (ordinals change; keys do not). */
   private compact(): void {
     if (this.deadCount === 0) return;
+    // Rows are about to move in place: a save still copying them takes the rest first.
+    this.vectorCopy?.finishNow();
     const keep = new Uint8Array(this.table.count);
     for (let o = 0; o < keep.length; o++) keep[o] = this.dead[o] ? 0 : 1;
     this.table.compact(keep);
@@ -619,46 +669,83 @@ export class ScholiaIndex implements SearchableIndex {
     return run;
   }
 
+  /** Wall time of each phase of the last completed save, in ms (for benchmarks). */
+  get saveTimings(): Readonly<Record<string, number>> | null {
+    return this._saveTimings;
+  }
+
+  /** A save never holds the event loop for more than a few milliseconds at a time, whatever the
+   *  size of the index: it freezes what it writes in one short synchronous step, then encodes,
+   *  checksums and writes it in slices (TimeSlicer) while searches and changes go on. Changes made
+   *  meanwhile go to the next save, which is how a snapshot stays consistent although it is
+   *  written over many turns of the event loop:
+   *  - chunk metadata and file entries are copied at the snapshot (a few ms for 100k chunks);
+   *  - texts and interned strings are shared, as nothing changes them in place;
+   *  - vector rows are copied from the live matrix in slices; appends land beyond them, and a
+   *    compaction, which moves rows in place, first completes the copy (compact → finishNow);
+   *  - the keyword index is frozen: changes are held and applied once its file is encoded, and
+   *    searches meanwhile answer from the frozen index (KeywordIndex.snapshot).
+   *  The keyword and vectors files are encoded first, so changes are held, and compactions pay for
+   *  a copy, for as short a time as possible. Crash safety is unchanged: every data file is written
+   *  atomically under a new generation name, and the manifest that makes them current goes last. */
   private async saveNow(): Promise<void> {
-    // Texts copied from an unverified file would be saved under a fresh, valid checksum.
+    // Texts copied from an unverified file would be saved under a fresh, valid checksum. A check
+    // still running in the background is let finish in its slices rather than completed at once.
+    if (this.textsCheck) await this.textsVerification;
     this.ensureTextsVerified();
     if (this.dirty.size === 0 && this.refs) return;
+    const timings: Record<string, number> = {};
+    let mark = now();
+    const phase = (name: string): void => {
+      const t = now();
+      timings[name] = (timings[name] ?? 0) + (t - mark);
+      mark = t;
+    };
     // A keyword index still loading in the background has changes queued: let it finish first.
     if (this.keywordBacklog && this.dirty.has("keyword")) await this.keywordLoad;
     if (this.keyword && this.dirty.has("keyword")) await this.keyword.vacuumIfDirty();
-    // Everything below up to the first await is one synchronous snapshot: changes made while the
-    // files are being written belong to the next save.
-    this.compact();
-    const generation = this.generation + 1;
-    const dirty = new Set(this.dirty);
-    if (!this.refs) for (const s of ["meta", "texts", "keyword", "vectors"] as const) dirty.add(s);
-    this.dirty.clear();
-    const blobs: Partial<Record<Section, { name: string; data: Uint8Array }>> = {};
-    const files: IndexedFile[] = [...this.byPath.values()];
-    const modelId = this._modelId;
-    const dims = this.dims;
-    const chunkCount = this.table.count;
-    if (dirty.has("meta")) {
-      const header: MetaHeader = { files, nextFileId: this.nextFileId, nextKey: this.nextKey, modelId };
-      blobs.meta = { name: dataFileName("meta", generation), data: this.table.encodeMeta(header) };
-    }
-    if (dirty.has("texts")) blobs.texts = { name: dataFileName("texts", generation), data: this.table.encodeTexts() };
-    if (dirty.has("keyword")) {
-      blobs.keyword = { name: dataFileName("keyword", generation), data: this.keywordBytes ?? this.requireKeyword().encode() };
-    }
-    if (dirty.has("vectors") && modelId !== null) {
-      const snap = this.vectors?.snapshot() ?? { codes: new Int8Array(0), scales: new Float32Array(0) };
-      const header: VectorHeader = { modelId, dims, count: chunkCount };
-      blobs.vectors = { name: dataFileName("vectors", generation, modelId), data: encodeContainer(header, snap) };
-    }
+    phase("keyword_vacuum");
+    // The slice that takes the snapshot counts against the budget like any other.
+    const slicer = new TimeSlicer(this.saveSliceMs);
+    const snap = this.takeSnapshot();
+    phase("snapshot");
+    const written: Partial<Record<Section, DataFileRef>> = {};
     try {
-      const written: Partial<Record<Section, DataFileRef>> = {};
-      for (const section of ["meta", "texts", "keyword", "vectors"] as const) {
-        const blob = blobs[section];
-        if (!blob) continue;
-        await this.storage.writeAtomic(blob.name, blob.data);
-        written[section] = { name: blob.name, bytes: blob.data.byteLength, checksum: xxh32Hex(blob.data) };
+      const store = async (section: Section, name: string, encode: () => Promise<Uint8Array>): Promise<void> => {
+        const data = await encode();
+        phase(`encode_${section}`);
+        const checksum = await xxh32HexSliced(data, slicer);
+        phase("checksums");
+        await this.storage.writeAtomic(name, data);
+        phase("writes");
+        written[section] = { name, bytes: data.byteLength, checksum };
+      };
+      if (slicer.due) await slicer.yieldNow();
+      const kw = snap.keyword;
+      if (kw) {
+        await store("keyword", dataFileName("keyword", snap.generation), async () => {
+          if (kw instanceof Uint8Array) return kw;
+          try {
+            return await kw.encode(slicer);
+          } finally {
+            kw.release();
+          }
+        });
       }
+      const vectors = snap.vectors;
+      if (vectors && snap.modelId !== null) {
+        await store("vectors", dataFileName("vectors", snap.generation, snap.modelId), async () => {
+          try {
+            return await vectors.encode(slicer);
+          } finally {
+            this.vectorCopy = null;
+          }
+        });
+      }
+      const meta = snap.meta;
+      if (meta) await store("meta", dataFileName("meta", snap.generation), () => meta.table.encodeMeta({ ...meta.header }, slicer));
+      const texts = snap.texts;
+      if (texts) await store("texts", dataFileName("texts", snap.generation), () => texts.encodeTexts(slicer));
       const prev = this.refs;
       const pick = (s: Exclude<Section, "vectors">): DataFileRef => {
         const ref = written[s] ?? prev?.[s];
@@ -669,29 +756,69 @@ export class ScholiaIndex implements SearchableIndex {
         meta: pick("meta"),
         texts: pick("texts"),
         keyword: pick("keyword"),
-        vectors: modelId === null ? null : (written.vectors ?? prev?.vectors ?? null),
+        vectors: snap.modelId === null ? null : (written.vectors ?? prev?.vectors ?? null),
       };
-      if (modelId !== null && !refs.vectors) throw new Error("internal: no vectors file to reference");
+      if (snap.modelId !== null && !refs.vectors) throw new Error("internal: no vectors file to reference");
       const manifest: Manifest = {
         format: FORMAT_NAME,
         version: FORMAT_VERSION,
         checksum: CHECKSUM_ALGORITHM,
-        generation,
-        modelId,
-        dims,
-        chunkCount,
-        fileCount: files.length,
+        generation: snap.generation,
+        modelId: snap.modelId,
+        dims: snap.dims,
+        chunkCount: snap.chunkCount,
+        fileCount: snap.fileCount,
         files: refs,
         savedAt: new Date().toISOString(),
       };
       await this.storage.writeAtomic(MANIFEST_NAME, await encodeManifest(manifest));
+      phase("manifest");
       this.refs = refs;
-      this.generation = generation;
+      this.generation = snap.generation;
     } catch (e) {
-      for (const s of dirty) this.dirty.add(s);
+      for (const s of snap.dirty) this.dirty.add(s);
       throw e;
+    } finally {
+      // On failure: the changes held for the keyword file and the pending copy are let go.
+      if (snap.keyword && !(snap.keyword instanceof Uint8Array)) snap.keyword.release();
+      if (this.vectorCopy === snap.vectors) this.vectorCopy = null;
     }
     await this.removeUnreferenced();
+    phase("cleanup");
+    this._saveTimings = timings;
+  }
+
+  /** The one synchronous step of a save: what it will write, as the index is now. Encodes nothing. */
+  private takeSnapshot(): SaveSnapshot {
+    this.compact();
+    const dirty = new Set(this.dirty);
+    if (!this.refs) for (const s of ["meta", "texts", "keyword", "vectors"] as const) dirty.add(s);
+    const modelId = this._modelId;
+    const snap: SaveSnapshot = {
+      generation: this.generation + 1,
+      dirty,
+      modelId,
+      dims: this.dims,
+      chunkCount: this.table.count,
+      fileCount: this.byPath.size,
+    };
+    const table = dirty.has("meta") || dirty.has("texts") ? this.table.snapshot() : null;
+    if (table && dirty.has("meta")) {
+      // Entries are changed in place (touchFile, renameFile, removeChunksOf): the file list is copied.
+      const files = [...this.byPath.values()].map((f) => ({ ...f }));
+      snap.meta = { table, header: { files, nextFileId: this.nextFileId, nextKey: this.nextKey, modelId } };
+    }
+    if (table && dirty.has("texts")) snap.texts = table;
+    if (dirty.has("vectors") && modelId !== null) {
+      const matrix = this.vectors;
+      const header: VectorHeader = { modelId, dims: snap.dims, count: snap.chunkCount };
+      snap.vectors = new VectorFileWriter(header, matrix ? () => matrix.snapshot() : null);
+    }
+    // Last, as it holds keyword changes from here on: nothing below can fail.
+    if (dirty.has("keyword")) snap.keyword = this.keywordBytes ?? this.requireKeyword().snapshot();
+    this.vectorCopy = snap.vectors ?? null;
+    this.dirty.clear();
+    return snap;
   }
 
   private async removeUnreferenced(): Promise<void> {
@@ -727,6 +854,10 @@ async function readVerifiedInBackground(storage: IndexStorage, ref: DataFileRef)
   const bytes = await readSized(storage, ref);
   if (!(await new PendingChecksum(bytes, ref.checksum).finishInBackground())) throw new DamagedIndexError(`${ref.name} fails its checksum`);
   return bytes;
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
 
 async function highestGeneration(storage: IndexStorage): Promise<number> {

@@ -198,6 +198,31 @@ export class VectorMatrix {
     return exact.sorted().map(({ id, score }) => ({ row: id, score }));
   }
 
+  /** The score `search` gives each of `rows` (same quantized query, same int8 dot product, same
+   *  order of float operations, so the numbers are identical), without scanning the others. The
+   *  retriever uses it to give a passage only the keyword ranker found its true cosine. */
+  scores(query: Float32Array, rows: ArrayLike<number>): Float64Array {
+    if (query.length !== this.dims) {
+      throw new Error(`The query vector has ${query.length} numbers but this index stores ${this.dims}.`);
+    }
+    const out = new Float64Array(rows.length);
+    if (rows.length === 0) return out;
+    const q8 = quantize(query);
+    const q = new Int32Array(q8.codes);
+    const d = this.dims;
+    const codes = this.codes;
+    for (let c = 0; c < rows.length; c++) {
+      const r = rows[c];
+      if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new RangeError(`No vector ${r} in the matrix.`);
+      const base = r * d;
+      let s = 0;
+      // The dot of int8 codes stays far inside 2^31 (127² × dims), so it is exact, as in the scans.
+      for (let i = 0; i < d; i++) s = (s + q[i] * codes[base + i]) | 0;
+      out[c] = s * this.scales[r] * q8.scale;
+    }
+    return out;
+  }
+
   private coarseScan(query: Float32Array, k: number, allowed: Uint8Array | undefined): TopK {
     const q8 = quantize(query);
     if (this.rows < this.prefilterThreshold) {

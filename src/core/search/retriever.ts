@@ -7,7 +7,7 @@ import type { Chunk, Passage, SearchFilter, SearchMode, SearchResult } from "../
 import { chunkStemSet, computeSignals, confidenceFromSignals, type ConfidenceSignals } from "./confidence";
 import { defaultDiversity, diversify, placeKey, type DiversityOptions } from "./diversity";
 import { chunkMatchesFilter, isEmptyFilter, pathMatchesFilter } from "./filter";
-import { DEFAULT_FUSION, fuseRankings, type FusedCandidate, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuseRankings, type FusedCandidate, type FusionOptions, type ScoreCompletion } from "./fusion";
 import { FileNames } from "./named-files";
 import { keywordQuery, queryTerms, termIn, type QueryTerm } from "./query-terms";
 import type { ScoredChunk, SearchableIndex } from "./searchable";
@@ -162,7 +162,14 @@ export class Retriever {
     let ranked: FusedCandidate[];
     if (effectiveMode === "keyword") ranked = keyword.map((h, i) => ({ ordinal: h.ordinal, score: h.score, keywordScore: h.score, keywordRank: i }));
     else if (effectiveMode === "vector") ranked = vector.map((h, i) => ({ ordinal: h.ordinal, score: h.score, vectorScore: h.score, vectorRank: i }));
-    else ranked = fuseRankings(keyword, vector, this.fusion);
+    else {
+      const qv = queryVector;
+      const completion: ScoreCompletion | undefined =
+        this.fusion.completeScores === false
+          ? undefined
+          : { keyword: (ordinals) => this.index.keywordScores(kwQuery, ordinals), vector: (ordinals) => (qv ? this.index.vectorScores(qv, ordinals) : null) };
+      ranked = fuseRankings(keyword, vector, this.fusion, completion);
+    }
     if (named.size > 0) {
       const isNamed = (c: FusedCandidate) => named.has(this.index.getChunk(c.ordinal).path);
       if (boost === "first") {

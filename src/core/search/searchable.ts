@@ -26,6 +26,13 @@ export interface SearchableIndex {
   keywordSearch(query: string, k: number, filter?: SearchFilter): ScoredChunk[];
   /** Cosine similarity against the stored vectors; empty when the index has none. */
   vectorSearch(query: Float32Array, k: number, filter?: SearchFilter): ScoredChunk[];
+  /** The score `keywordSearch(query, …)` gives each of these chunks, in the same order; 0 for a chunk
+   *  that matches none of the query's terms. Hybrid fusion uses it for passages only the vector
+   *  ranker found. */
+  keywordScores(query: string, ordinals: readonly number[]): ArrayLike<number>;
+  /** The cosine `vectorSearch(query, …)` gives each of these chunks, in the same order; null when
+   *  the index has no vectors. Hybrid fusion uses it for passages only the keyword ranker found. */
+  vectorScores(query: Float32Array, ordinals: readonly number[]): ArrayLike<number> | null;
   /** Optional: the indexed files, so a query that names a paper ("AlexNet", "the ResNet paper")
    *  can favour it even when only its file name says so. */
   listFiles?(): SearchableFile[];

@@ -8,7 +8,7 @@ import { setup } from "obsidian-test-mocks/setup";
 import { renderMiniMarkdown } from "../../plugin/mini-markdown";
 import { Retriever } from "../../../src/core/search/retriever";
 import type { SearchMode } from "../../../src/core/types";
-import type { LoadedIndex } from "../../../src/plugin/core-index-service";
+import { loadedNotice, type LoadedIndex } from "../../../src/plugin/core-index-service";
 import type { IndexStatus } from "../../../src/plugin/services";
 import { redirectModelDownloads, startedWorkers } from "./redirect-model-downloads";
 
@@ -244,7 +244,7 @@ const scholiaHost = {
   /** What the loaded index says about itself: the model its vectors came from, and its size. */
   async indexInfo(): Promise<{ modelId: string | null; embedderId: string | null; dims: number; chunks: number; notice?: string }> {
     const loaded = await indexService().load();
-    return { modelId: loaded.index.modelId, embedderId: loaded.embedder?.id ?? null, dims: loaded.embedder?.dims ?? 0, chunks: loaded.index.chunkCount, notice: loaded.notice };
+    return { modelId: loaded.index.modelId, embedderId: loaded.embedder?.id ?? null, dims: loaded.embedder?.dims ?? 0, chunks: loaded.index.chunkCount, notice: loadedNotice(loaded) };
   },
   /** A search over the plugin's own index and embedder, as the answerer runs it, in a chosen mode. */
   async search(query: string, mode: SearchMode, k = 5): Promise<{ effectiveMode: SearchMode; notice?: string; passages: Array<{ path: string; text: string; score: number }> }> {

@@ -73,12 +73,28 @@ export class MemoryIndex implements SearchableIndex {
     const out: ScoredChunk[] = [];
     this.vectors.forEach((v, ordinal) => {
       if (!this.admits(ordinal, filter)) return;
-      let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += v[i] * query[i];
-      out.push({ ordinal, score: dot });
+      out.push({ ordinal, score: dot(v, query) });
     });
     return out.sort((a, b) => b.score - a.score).slice(0, k);
   }
+
+  keywordScores(query: string, ordinals: readonly number[]): Float64Array {
+    const wanted = new Set(ordinals);
+    const found = new Map<number, number>();
+    for (const r of this.mini.search(query, { filter: (r) => wanted.has(r.id as number) })) found.set(r.id as number, r.score);
+    return Float64Array.from(ordinals, (o) => found.get(o) ?? 0);
+  }
+
+  vectorScores(query: Float32Array, ordinals: readonly number[]): Float64Array | null {
+    if (this.vectors.length === 0) return null;
+    return Float64Array.from(ordinals, (o) => dot(this.vectors[o], query));
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }
 
 /** Chunk factory with the fields the tests do not care about filled in. */
