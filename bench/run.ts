@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     rows.push(["bytes per chunk on disk (all files)", fmt(index.bytes_per_chunk, 0), "—"]);
     rows.push(["load_ms_100k", fmt(index.load_ms_100k, 0), "≤ 300"]);
     rows.push(["rss_mb_100k", fmt(index.rss_mb_100k, 0), "—"]);
+    rows.push(["save_ms_100k (sliced, in the background)", fmt(index.save_ms_100k, 0), "—"]);
+    rows.push(["longest main-thread block during a 100k save, ms", fmt(index.save_longest_block_ms_100k, 1), "≤ 50"]);
   }
 
   const w0 = Math.max(...rows.map((r) => r[0].length), 6);
