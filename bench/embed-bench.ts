@@ -54,6 +54,9 @@ function quantizeInto(vectors: Float32Array[], dims: number): { codes: Int8Array
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
+  // Every round starts from a collected heap (`node --expose-gc`, as `npm run bench` runs it): a mode
+  // pays for collecting its own garbage within its round, never for an earlier round's.
+  (globalThis as { gc?: () => void }).gc?.();
   const start = performance.now();
   await fn();
   return (performance.now() - start) / 1000;
@@ -147,33 +150,33 @@ export async function measureEmbedding(modelDir: string, texts: string[], rounds
     for (const text of warm.slice(0, 8)) await naiveEmbed(text);
     await session.run(feeds[0]);
 
-    // Other processes share this machine's two cores; interleaved rounds and the best round of each
-    // mode keep one noisy moment from deciding a ratio.
-    let rawSeconds = Infinity;
-    let pipelineSeconds = Infinity;
-    let naiveSeconds = Infinity;
-    let paddedSeconds = Infinity;
-    for (let round = 0; round < rounds; round++) {
-      rawSeconds = Math.min(rawSeconds, await timed(async () => {
-        for (const feed of feeds) {
-          const out = await session.run(feed);
-          for (const t of Object.values(out)) t.dispose?.();
-        }
-      }));
-      pipelineSeconds = Math.min(pipelineSeconds, await timed(async () => {
-        const vectors = await pipeline.embedDocuments(texts);
-        quantizeInto(vectors, dims);
-      }));
-      if (padded) {
-        paddedSeconds = Math.min(paddedSeconds, await timed(async () => {
-          quantizeInto(await padded.embedDocuments(texts), dims);
-        }));
+    // Each mode runs its rounds back to back and keeps its best. With a static model the raw and padded
+    // modes are memory-bound (each round allocates and frees ~150 MB of [batch, seq, dims] output
+    // tensors), so when and where garbage is collected decides their speed: interleaving the modes
+    // without a collection between rounds moved pipeline_vs_raw between 0.7 and 3.3 from run to run.
+    const best = async (fn: () => Promise<unknown>): Promise<number> => {
+      let seconds = Infinity;
+      for (let round = 0; round < rounds; round++) seconds = Math.min(seconds, await timed(fn));
+      return seconds;
+    };
+    const rawSeconds = await best(async () => {
+      for (const feed of feeds) {
+        const out = await session.run(feed);
+        for (const t of Object.values(out)) t.dispose?.();
       }
-      naiveSeconds = Math.min(naiveSeconds, await timed(async () => {
-        const rows: string[] = [];
-        for (const text of texts) rows.push(JSON.stringify(Array.from(await naiveEmbed(text))));
-      }));
-    }
+    });
+    const pipelineSeconds = await best(async () => {
+      quantizeInto(await pipeline.embedDocuments(texts), dims);
+    });
+    const paddedSeconds = padded
+      ? await best(async () => {
+          quantizeInto(await padded.embedDocuments(texts), dims);
+        })
+      : Infinity;
+    const naiveSeconds = await best(async () => {
+      const rows: string[] = [];
+      for (const text of texts) rows.push(JSON.stringify(Array.from(await naiveEmbed(text))));
+    });
 
     await pipeline.dispose();
     await padded?.dispose();
