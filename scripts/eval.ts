@@ -260,18 +260,15 @@ const VARIANTS: { name: string; config: RetrieverConfig }[] = [
   { name: "score, vector weight 0.4", config: fusion("score", 0.4) },
   { name: "score, vector weight 0.3", config: fusion("score", 0.3) },
   { name: "score, vector weight 0.2", config: fusion("score", 0.2) },
-  // Score completion (fusion.ts): off is the fusion used before it; "union floor" puts the cosine's
-  // zero at the union's lowest instead of the vector ranker's cut-off.
-  { name: "no completion", config: { fusion: { completeScores: false } } },
-  { name: "no completion, rrf 0.3", config: { fusion: { method: "rrf", vectorWeight: 0.3, completeScores: false } } },
-  { name: "union floor, weight 0.3", config: { fusion: { vectorFloor: "union" } } },
-  { name: "union floor, weight 0.4", config: { fusion: { vectorFloor: "union", vectorWeight: 0.4 } } },
-  { name: "union floor, weight 0.5", config: { fusion: { vectorFloor: "union", vectorWeight: 0.5 } } },
+  // Score completion (fusion.ts), off by default: "union floor" puts the cosine's zero at the
+  // union's lowest instead of the vector ranker's cut-off.
+  { name: "completion", config: { fusion: { completeScores: true } } },
+  { name: "completion, rrf 0.3", config: { fusion: { method: "rrf", vectorWeight: 0.3, completeScores: true } } },
+  { name: "completion, union floor, weight 0.3", config: { fusion: { completeScores: true, vectorFloor: "union" } } },
+  { name: "completion, union floor, weight 0.4", config: { fusion: { completeScores: true, vectorFloor: "union", vectorWeight: 0.4 } } },
+  { name: "completion, union floor, weight 0.5", config: { fusion: { completeScores: true, vectorFloor: "union", vectorWeight: 0.5 } } },
   { name: "pools of 40", config: { candidates: 40 } },
-  { name: "pools of 40, no completion", config: { candidates: 40, fusion: { completeScores: false } } },
-  { name: "pools of 40, union floor", config: { candidates: 40, fusion: { vectorFloor: "union" } } },
   { name: "pools of 100", config: { candidates: 100 } },
-  { name: "pools of 100, no completion", config: { candidates: 100, fusion: { completeScores: false } } },
   { name: "no named-file boost", config: { namedFileBoost: 1 } },
   { name: "named-file boost x3", config: { namedFileBoost: 3 } },
   { name: "no stopword stripping", config: { stripStopwords: false } },

@@ -58,7 +58,7 @@ const names = (passages: { chunk: Chunk }[]) => passages.map((p) => p.chunk.path
 
 async function search(rows: ReturnType<typeof row>[], fusion: Partial<FusionOptions> = {}) {
   const index = new ScriptedIndex(rows);
-  const retriever = new Retriever(index, new FakeEmbedder(), { fusion, candidates: POOL });
+  const retriever = new Retriever(index, new FakeEmbedder(), { fusion: { completeScores: true, ...fusion }, candidates: POOL });
   return { index, result: await retriever.search("which passage is best", { k: K }) };
 }
 
@@ -109,7 +109,7 @@ describe("score completion in the retriever", () => {
     expect(result.passages[0].vectorScore).toBe(0.55);
   });
 
-  it("reports that cosine by default but counts it only above the vector ranker's cut-off, which both passages are below", async () => {
+  it("reports that cosine but, with the default floor, counts it only above the vector ranker's cut-off, which both passages are below", async () => {
     const { index, result } = await search(keywordSide);
     const top = names(result.passages);
     expect(top.slice(0, 2)).toEqual(["echo", "answer"]);
@@ -117,10 +117,14 @@ describe("score completion in the retriever", () => {
     expect(index.vectorScoreCalls[0]).toHaveLength(POOL);
   });
 
-  it("is not used outside hybrid mode", async () => {
+  it("is off unless asked for, and never used outside hybrid mode", async () => {
+    const plain = new ScriptedIndex(vectorSide);
+    await new Retriever(plain, new FakeEmbedder(), { candidates: POOL }).search("which passage", { k: K });
+    expect(plain.keywordScoreCalls).toEqual([]);
+    expect(plain.vectorScoreCalls).toEqual([]);
     for (const mode of ["keyword", "vector"] as const) {
       const index = new ScriptedIndex(vectorSide);
-      const r = await new Retriever(index, new FakeEmbedder(), { candidates: POOL }).search("which passage", { k: K, mode });
+      const r = await new Retriever(index, new FakeEmbedder(), { candidates: POOL, fusion: { completeScores: true } }).search("which passage", { k: K, mode });
       expect(r.passages.length).toBe(K);
       expect(index.keywordScoreCalls).toEqual([]);
       expect(index.vectorScoreCalls).toEqual([]);

@@ -165,7 +165,7 @@ export class Retriever {
     else {
       const qv = queryVector;
       const completion: ScoreCompletion | undefined =
-        this.fusion.completeScores === false
+        !this.fusion.completeScores
           ? undefined
           : { keyword: (ordinals) => this.index.keywordScores(kwQuery, ordinals), vector: (ordinals) => (qv ? this.index.vectorScores(qv, ordinals) : null) };
       ranked = fuseRankings(keyword, vector, this.fusion, completion);
