@@ -66,6 +66,14 @@ describe("sentence splitting", () => {
       "Next one?",
     ]);
   });
+
+  it("ends a sentence before a footnote that follows it in the same passage", () => {
+    expect(splitSentences("It naturally performs a form of step size annealing. ∗Equal contribution. †Work done at a lab.")).toEqual([
+      "It naturally performs a form of step size annealing.",
+      "∗Equal contribution.",
+      "†Work done at a lab.",
+    ]);
+  });
 });
 
 describe("offline concept notes from a generated paper", () => {

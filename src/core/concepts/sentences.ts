@@ -27,7 +27,9 @@ export function splitRawSentences(text: string): string[] {
   const flat = text.replace(/^#+\s.*$/gm, " ").replace(/\s+/g, " ").trim();
   const out: string[] = [];
   let start = 0;
-  const re = /[.!?]["'”’)\]]*(?=\s+(?:<a\b|["'“‘([]?[\p{Lu}\p{N}]))/gu;
+  // A footnote mark after a full stop ("…annealing. ∗Equal contribution") starts a new sentence too:
+  // PDF footnotes follow the page's last paragraph in the same chunk.
+  const re = /[.!?]["'”’)\]]*(?=\s+(?:<a\b|["'“‘([]?[\p{Lu}\p{N}]|[∗*†‡§¶]\s*\p{Lu}))/gu;
   for (const m of flat.matchAll(re)) {
     const end = m.index + m[0].length;
     const candidate = flat.slice(start, m.index + 1);
