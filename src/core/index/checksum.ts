@@ -5,7 +5,7 @@
 // several times faster than WebCrypto's SHA-256 (npm run bench: load_ms_100k), which dominated
 // the time to open a large index.
 
-import type { TimeSlicer } from "./time-slicer";
+import { yieldToEventLoop, type TimeSlicer } from "./time-slicer";
 
 const P1 = 0x9e3779b1 | 0;
 const P2 = 0x85ebca77 | 0;
@@ -161,7 +161,7 @@ export class PendingChecksum {
     for (;;) {
       const v = this.step(sliceBytes);
       if (v !== null) return v;
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
     }
   }
 }

@@ -12,6 +12,7 @@ import { sha256Hex } from "../util/hash";
 import { IndexModelMismatchError } from "./errors";
 import { abortError, isAbortError, type JobControl } from "./job-control";
 import { inScope } from "./path-patterns";
+import { yieldToEventLoop } from "./time-slicer";
 import type { FileStamp, ScholiaIndex } from "./scholia-index";
 
 export type IngestFn = (path: string, data: Uint8Array, signal?: AbortSignal) => Promise<IngestedDocument>;
@@ -123,7 +124,7 @@ class FileWork {
     if (this.opts.signal?.aborted) throw abortError();
     await this.opts.control?.waitIfPaused(this.opts.signal);
     if (Date.now() - this.lastYield > YIELD_EVERY_MS) {
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEventLoop();
       this.lastYield = Date.now();
     }
   }

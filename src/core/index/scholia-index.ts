@@ -22,7 +22,7 @@ import {
   type DataFileRef,
   type Manifest,
 } from "./manifest";
-import { SLICE_MS, TimeSlicer } from "./time-slicer";
+import { SLICE_MS, TimeSlicer, yieldToEventLoop } from "./time-slicer";
 import { VectorFileWriter, type VectorHeader } from "./vector-file-writer";
 import { VectorMatrix } from "./vector-matrix";
 
@@ -421,7 +421,7 @@ export class ScholiaIndex implements SearchableIndex {
         // found them damaged and the keyword index is rebuilt from the texts.
         this.keywordBytes = await readVerifiedInBackground(this.storage, ref);
       }
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEventLoop();
       if (this.keyword) return; // a query or a change needed it first and parsed it synchronously
       const bytes = this.keywordBytes;
       if (bytes) kw = await KeywordIndex.decodeAsync(bytes);
@@ -474,7 +474,7 @@ export class ScholiaIndex implements SearchableIndex {
         const o = this.table.ordinalOfKey(key);
         if (o >= 0 && !this.dead[o]) kw.add(this.keywordDocOf(o));
       }
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEventLoop();
       if (this.keyword) return this.keyword;
     }
     return kw;
